@@ -1,0 +1,26 @@
+"""backproplab: learn backpropagation by building it and watching it work.
+
+The engines (`Value` for scalars, `Tensor` for numpy arrays) and gradient checking
+are importable from the top level; the rest lives in submodules:
+`backproplab.nn`, `backproplab.optim`, `backproplab.data`, `backproplab.train`.
+"""
+
+from .autodiff import topological_sort
+from .functional import cross_entropy, log_softmax, softmax
+from .gradcheck import gradcheck, numerical_grad
+from .tensor import Tensor, unbroadcast
+from .value import Value
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Tensor",
+    "Value",
+    "cross_entropy",
+    "gradcheck",
+    "log_softmax",
+    "numerical_grad",
+    "softmax",
+    "topological_sort",
+    "unbroadcast",
+]

@@ -1,0 +1,142 @@
+"""`OptimizerRace`: several optimizers start from one point on a loss surface; watch them go.
+
+Pick a surface, a start point, the number of steps, the optimizers and a learning
+rate for each; every change reruns the race. The contour plot shows each path (start
+o, end *), the right panel the loss against the step (lesson 08).
+"""
+
+import ipywidgets as w
+import numpy as np
+from matplotlib.figure import Figure
+
+from . import plots
+from .optim import OPTIMIZERS
+from .surfaces import SURFACES, run_optimizer
+from .widget_display import app_bundle, figure_png, show_png
+
+DEFAULT_RACERS = ("SGD", "Momentum", "RMSprop", "Adam")
+
+
+class OptimizerRace:
+    """An ipywidgets app; display it by ending a cell with it.
+
+    Without a browser: set `.controls[name].value` (`.controls["lr"][optimizer].value`
+    for the learning rates), call `.run()`, and read `.paths` (name -> array of shape
+    (steps + 1, 2)), `.losses`, `.left_plot` (name -> step it left the plot, or None).
+    """
+
+    def __init__(self, surface="quadratic 0.1x² + 2y²", optimizers=DEFAULT_RACERS, steps=200):
+        style = {"description_width": "90px"}
+        s = SURFACES[surface]
+        self.controls = {
+            "surface": w.Dropdown(options=list(SURFACES), value=surface, description="surface",
+                                  style=style),
+            "start_x": w.FloatSlider(value=s.start[0], min=s.xlim[0], max=s.xlim[1], step=0.05,
+                                     description="start x", continuous_update=False,
+                                     style=style),
+            "start_y": w.FloatSlider(value=s.start[1], min=s.ylim[0], max=s.ylim[1], step=0.05,
+                                     description="start y", continuous_update=False,
+                                     style=style),
+            "steps": w.IntSlider(value=steps, min=1, max=1000, description="steps",
+                                 continuous_update=False, style=style),
+            "optimizers": w.SelectMultiple(options=list(OPTIMIZERS), value=tuple(optimizers),
+                                           rows=len(OPTIMIZERS), description="optimizers",
+                                           style=style),
+            "lr": {name: w.FloatLogSlider(value=s.lrs[name], base=10, min=-5, max=1, step=0.1,
+                                          description=f"lr {name}", readout_format=".3g",
+                                          continuous_update=False, style=style)
+                   for name in OPTIMIZERS},
+        }
+        self.status = w.HTML()
+        self.output = w.Output()
+        self.figure = Figure(figsize=(11, 4.6))
+        self.ax_surface, self.ax_loss = self.figure.subplots(
+            1, 2, gridspec_kw={"width_ratios": [1.3, 1]})
+        self.figure.subplots_adjust(wspace=0.25)
+        self.paths, self.losses, self.left_plot = {}, {}, {}
+        self._png = None
+        c = self.controls
+        self._lr_box = w.VBox()
+        self.widget = w.HBox([
+            w.VBox([c["surface"], c["start_x"], c["start_y"], c["steps"], c["optimizers"],
+                    self._lr_box, self.status]),
+            self.output,
+        ])
+        c["surface"].observe(self._surface_changed, names="value")
+        for control in [c["start_x"], c["start_y"], c["steps"], c["optimizers"],
+                        *c["lr"].values()]:
+            control.observe(lambda _: self.run(), names="value")
+        self.run()
+
+    def _surface_changed(self, change):
+        """A new surface: its own view, start point and learning rates, then rerun."""
+        s = SURFACES[change["new"]]
+        c = self.controls
+        with self.widget.hold_trait_notifications():
+            for slider, lim, v in ((c["start_x"], s.xlim, s.start[0]),
+                                   (c["start_y"], s.ylim, s.start[1])):
+                slider.unobserve_all("value")
+                slider.min, slider.max = -1e9, 1e9  # avoid min > max while changing
+                slider.min, slider.max, slider.value = lim[0], lim[1], v
+                slider.observe(lambda _: self.run(), names="value")
+            for name, slider in c["lr"].items():
+                slider.unobserve_all("value")
+                slider.value = s.lrs[name]
+                slider.observe(lambda _: self.run(), names="value")
+        self.run()
+
+    def run(self):
+        """Race the chosen optimizers and redraw; returns `.paths`."""
+        c = self.controls
+        surface = SURFACES[c["surface"].value]
+        start = (c["start_x"].value, c["start_y"].value)
+        chosen = list(c["optimizers"].value)
+        self._lr_box.children = [c["lr"][name] for name in chosen]
+        self.paths, self.losses, self.left_plot = {}, {}, {}
+        for name in chosen:
+            lr = c["lr"][name].value
+            path, losses = run_optimizer(surface, lambda ps, n=name, lr=lr: OPTIMIZERS[n](ps, lr),
+                                         c["steps"].value, start)
+            self.paths[name], self.losses[name] = path, losses
+            self.left_plot[name] = _first_exit(path, surface.xlim, surface.ylim)
+        self._set_status()
+        self._draw(surface)
+        return self.paths
+
+    def _set_status(self):
+        gone = [f"{n} left the plot at step {k}" for n, k in self.left_plot.items()
+                if k is not None]
+        best = min(self.losses, key=lambda n: np.nan_to_num(self.losses[n][-1], nan=np.inf),
+                   default=None)
+        text = f"lowest final loss: <b>{best}</b>" if best else "choose at least one optimizer"
+        if gone:
+            text += "<br><span style='color:#c62828'>" + "; ".join(gone) + \
+                    " (learning rate too large?)</span>"
+        self.status.value = text
+
+    def _draw(self, surface):
+        self.ax_surface.clear()
+        self.ax_loss.clear()
+        plots.plot_loss_surface(surface.f, paths=self.paths, xlim=surface.xlim,
+                                ylim=surface.ylim, ax=self.ax_surface, minima=surface.minima)
+        self.ax_surface.set_title(surface.name)
+        plots.plot_loss_curves(self.losses, ax=self.ax_loss)
+        self._png = figure_png(self.figure)
+        show_png(self.output, self._png)
+
+    def summary(self):
+        """One line describing the race (its text/plain form)."""
+        c = self.controls
+        finals = ", ".join(f"{n} {self.losses[n][-1]:.3g}" for n in self.losses)
+        return (f"OptimizerRace on {c['surface'].value} from ({c['start_x'].value:g},"
+                f" {c['start_y'].value:g}), {c['steps'].value} steps; final loss: {finals}")
+
+    def _repr_mimebundle_(self, **kwargs):
+        return app_bundle(self.widget, self.summary(), png=self._png)
+
+
+def _first_exit(path, xlim, ylim):
+    """The first step at which the path is outside the plot (or not finite), else None."""
+    x, y = path[:, 0], path[:, 1]
+    outside = ~((x >= xlim[0]) & (x <= xlim[1]) & (y >= ylim[0]) & (y <= ylim[1]))
+    return int(np.argmax(outside)) if outside.any() else None

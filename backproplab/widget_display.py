@@ -1,0 +1,43 @@
+"""How the interactive apps show themselves, in a live kernel and everywhere else.
+
+A notebook cell that ends with an app returns one output holding several versions
+of it: the live widget (JupyterLab draws this one), a picture of the app's current
+state (shown by nbconvert's HTML, GitHub, or any viewer without a kernel) and a one-line
+text summary (what nbval compares, so stored notebooks stay testable).
+
+Used by `BackwardStepper` (lesson 03), `OptimizerRace` (08) and `TrainingPlayground` (09).
+"""
+
+import base64
+import io
+
+
+def figure_png(fig, dpi=80):
+    """The PNG bytes of a matplotlib figure."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def app_bundle(widget, text, png=None, svg=None):
+    """The mimebundle of an app: widget view + static picture + text summary."""
+    bundle = dict(widget._repr_mimebundle_() or {})
+    if png is not None:
+        bundle["image/png"] = base64.b64encode(png).decode("ascii")
+    if svg is not None:
+        bundle["image/svg+xml"] = svg
+    bundle["text/plain"] = text
+    return bundle
+
+
+def show_png(output, png):
+    """Replace what an `ipywidgets.Output` shows with a PNG (only inside IPython)."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import Image, display
+    except ImportError:
+        return
+    if get_ipython() is not None:
+        with output:
+            output.clear_output(wait=True)
+            display(Image(png))

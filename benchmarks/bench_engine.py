@@ -1,0 +1,264 @@
+"""Engine benchmark: our Tensor and Value engines against hand-written numpy (the floor),
+micrograd and PyTorch. One run; each row is the median of several repetitions; numpy
+(and torch) limited to one thread. Run with `make bench`.
+
+Targets (issue "Autodiff engines"):
+  moons step, Tensor        <= 3x the numpy floor
+  MNIST-sized step, Tensor  <= 1.2x the numpy floor
+  moons step, Value         <= 0.5x micrograd
+"""
+
+import os
+
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[var] = "1"
+
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from backproplab import Tensor, cross_entropy  # noqa: E402
+from backproplab.data import make_moons, to_pm1  # noqa: E402
+from backproplab.losses import hinge_loss, l2_penalty  # noqa: E402
+from backproplab.nn import MLP, ScalarMLP  # noqa: E402
+from backproplab.optim import SGD  # noqa: E402
+
+LAM, LR = 1e-4, 0.05
+
+
+def timed(step, calls, repeats=7):
+    """Median seconds per call of step()."""
+    step()  # warm up
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        for _ in range(calls):
+            step()
+        times.append((time.perf_counter() - t) / calls)
+    return statistics.median(times)
+
+
+# ---- 1. moons step: MLP 2-16-16-1 relu, 100 points, hinge + L2, full-batch SGD ----
+
+X, y01 = make_moons(n=100, noise=0.1, seed=0)
+y = to_pm1(y01).astype(float)
+
+
+def moons_tensor():
+    model = MLP(2, [16, 16], 1, seed=0)
+    opt = SGD(model.parameters(), lr=LR)
+    Xt = Tensor(X, requires_grad=False)
+
+    def step():
+        loss = hinge_loss(model(Xt), y) + LAM * l2_penalty(model.parameters())
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+def moons_numpy():
+    """The same step written by hand: the floor no engine can beat."""
+    params = [p.data.copy() for p in MLP(2, [16, 16], 1, seed=0).parameters()]
+    yc = y[:, None]
+    n = len(X)
+
+    def step():
+        W1, b1, W2, b2, W3, b3 = params
+        h1 = X @ W1 + b1
+        a1 = np.maximum(h1, 0)
+        h2 = a1 @ W2 + b2
+        a2 = np.maximum(h2, 0)
+        s = a2 @ W3 + b3  # (n, 1)
+        margin = 1 - yc * s
+        _loss = np.maximum(margin, 0).mean() + LAM * sum((p * p).sum() for p in params)
+        ds = -yc * (margin > 0) / n
+        dW3, db3 = a2.T @ ds, ds.sum(0)
+        dh2 = (ds @ W3.T) * (h2 > 0)
+        dW2, db2 = a1.T @ dh2, dh2.sum(0)
+        dh1 = (dh2 @ W2.T) * (h1 > 0)
+        dW1, db1 = X.T @ dh1, dh1.sum(0)
+        for p, g in zip(params, (dW1, db1, dW2, db2, dW3, db3)):
+            p -= LR * (g + 2 * LAM * p)
+
+    return step
+
+
+def moons_value():
+    model = ScalarMLP(2, [16, 16], 1, seed=0)
+    rows = [list(r) for r in X]
+
+    def step():
+        scores = [model(r) for r in rows]
+        loss = hinge_loss(scores, y) + LAM * l2_penalty(model.parameters())
+        model.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            p.data -= LR * p.grad
+
+    return step
+
+
+def moons_micrograd():
+    from micrograd.engine import Value as MValue
+    from micrograd.nn import MLP as MMLP
+
+    model = MMLP(2, [16, 16, 1])
+    rows = [[MValue(a) for a in r] for r in X]
+
+    def step():
+        scores = [model(r) for r in rows]
+        losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
+        loss = sum(losses) * (1.0 / len(losses)) + LAM * sum(p * p for p in model.parameters())
+        model.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            p.data -= LR * p.grad
+
+    return step
+
+
+def moons_torch(torch):
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(
+        torch.nn.Linear(2, 16), torch.nn.ReLU(), torch.nn.Linear(16, 16), torch.nn.ReLU(),
+        torch.nn.Linear(16, 1),
+    ).double()
+    opt = torch.optim.SGD(net.parameters(), lr=LR)
+    Xt, yt = torch.tensor(X), torch.tensor(y)[:, None]
+
+    def step():
+        loss = torch.relu(1 - yt * net(Xt)).mean() + LAM * sum((p * p).sum() for p in net.parameters())
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+# ---- 2. MNIST-sized step: 784-128-10, batch 256, float32, softmax cross-entropy ----
+
+rng = np.random.default_rng(0)
+XM = rng.normal(size=(256, 784)).astype(np.float32)
+YM = rng.integers(0, 10, size=256)
+
+
+def mnist_tensor():
+    model = MLP(784, [128], 10, seed=0, dtype=np.float32)
+    opt = SGD(model.parameters(), lr=0.01)
+    Xt = Tensor(XM, requires_grad=False)
+
+    def step():
+        loss = cross_entropy(model(Xt), YM)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+def mnist_numpy():
+    params = [p.data.copy() for p in MLP(784, [128], 10, seed=0, dtype=np.float32).parameters()]
+    n = len(XM)
+    onehot = np.eye(10, dtype=np.float32)[YM]
+
+    def step():
+        W1, b1, W2, b2 = params
+        h = XM @ W1 + b1
+        a = np.maximum(h, 0)
+        z = a @ W2 + b2
+        z = z - z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        _loss = -np.log(p[np.arange(n), YM]).mean()
+        dz = (p - onehot) / n
+        dW2, db2 = a.T @ dz, dz.sum(0)
+        dh = (dz @ W2.T) * (h > 0)
+        dW1, db1 = XM.T @ dh, dh.sum(0)
+        for q, g in zip(params, (dW1, db1, dW2, db2)):
+            q -= 0.01 * g
+
+    return step
+
+
+def mnist_torch(torch):
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
+    opt = torch.optim.SGD(net.parameters(), lr=0.01)
+    Xt, yt = torch.tensor(XM), torch.tensor(YM)
+
+    def step():
+        loss = torch.nn.functional.cross_entropy(net(Xt), yt)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+# ---- 5. a 1,000,000-node chain through Value.backward (in a fresh process) ----
+
+CHAIN = """
+import resource, time
+from backproplab import Value
+x = Value(0.5)
+v = x
+for _ in range(1_000_000):
+    v = v * 1.0
+t = time.perf_counter()
+v.backward()
+print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def main():
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:
+        torch = None
+    try:
+        import micrograd  # noqa: F401
+    except ImportError:
+        micrograd = None
+
+    rows = []
+    floor = timed(moons_numpy(), 300)
+    rows.append(("moons step", "numpy by hand (floor)", floor, floor, None))
+    rows.append(("moons step", "backproplab Tensor", timed(moons_tensor(), 300), floor, "<= 3x"))
+    if torch:
+        rows.append(("moons step", "PyTorch CPU", timed(moons_torch(torch), 300), floor, None))
+    value_time = timed(moons_value(), 2, repeats=3)
+    rows.append(("moons step", "backproplab Value", value_time, floor, None))
+    if micrograd:
+        micro = timed(moons_micrograd(), 2, repeats=3)
+        rows.append(("moons step", "micrograd", micro, floor, None))
+    mfloor = timed(mnist_numpy(), 20)
+    rows.append(("MNIST-sized step", "numpy by hand (floor)", mfloor, mfloor, None))
+    rows.append(("MNIST-sized step", "backproplab Tensor", timed(mnist_tensor(), 20), mfloor,
+                 "<= 1.2x"))
+    if torch:
+        rows.append(("MNIST-sized step", "PyTorch CPU", timed(mnist_torch(torch), 20), mfloor,
+                     None))
+
+    print(f"{'task':<18}{'engine':<24}{'ms/step':>10}{'x floor':>9}  target")
+    for task, engine, sec, ref, target in rows:
+        print(f"{task:<18}{engine:<24}{sec * 1e3:>10.3f}{sec / ref:>9.2f}  {target or ''}")
+    if micrograd:
+        print(f"Value engine / micrograd: {value_time / micro:.2f} (target <= 0.5)")
+    else:
+        print("micrograd not installed (pip install micrograd): its row is skipped")
+    if not torch:
+        print("torch not installed (pip install torch==2.13.0): its rows are skipped")
+    out = subprocess.run([sys.executable, "-c", CHAIN], capture_output=True, text=True, check=True)
+    seconds, peak_mb = map(float, out.stdout.split())
+    print(f"Value.backward() on a 1,000,000-node chain: {seconds:.2f} s, peak memory {peak_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
