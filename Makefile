@@ -18,8 +18,9 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 BENCHES := $(sort $(wildcard benchmarks/bench_*.py))
 
-# Progress bars would make notebook outputs differ from run to run (tqdm reads this,
-# also inside the kernels that nbval and nbconvert start). `make lab` keeps its bars.
+# Progress bars would make outputs differ from run to run. `from tqdm import tqdm` obeys
+# this, also in the kernels nbval and nbconvert start; tqdm.auto / tqdm.notebook in a
+# kernel do NOT (they pass disable=False). `make lab` keeps its bars.
 test notebooks: export TQDM_DISABLE := 1
 
 DOT_HINT := note: the graphviz program "dot" is missing, so graph drawings will fail; \

@@ -54,9 +54,7 @@ def cross_entropy(logits, targets):
             f"cross_entropy: targets must be integer class indices, got dtype {t.dtype}: {t!r}"
         )
     if t.size and np.any(t != np.round(t)):
-        raise ValueError(
-            f"cross_entropy: targets must be whole numbers (class indices), got {t!r}"
-        )
+        raise ValueError(f"cross_entropy: targets must be whole numbers (class indices), got {t!r}")
     if t.size and (t.min() < 0 or t.max() >= c):
         raise ValueError(
             f"cross_entropy: targets must be class indices 0..{c - 1}, got values from"

@@ -34,14 +34,13 @@ Introduced in lesson 02 (computational graphs).
 import html
 import shutil
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import graphviz
 import numpy as np
 
 from .autodiff import topological_sort
-from .graph_layout import SVGGraph
+from .graph_layout import Drawing, DrawNode, SVGGraph
 
 PALETTE = {
     "root": "#a8e6b4",      # green
@@ -65,55 +64,16 @@ INSTALL_HINT = (
 _hint_printed = False
 
 
-# ---- the drawing as plain data, shared by the Graphviz and the built-in renderer ----
-
-
-@dataclass
-class DrawNode:
-    """One box, oval or note of a drawing.
-
-    `cells` are the text fields of the box (a cell may hold several lines joined by
-    "\\n"); `across` tells whether they sit side by side (True) or stacked (False).
-    """
-
-    id: str
-    role: str  # a key of PALETTE
-    shape: str  # "record", "ellipse" or "note"
-    cells: list
-    across: bool = True
-    highlighted: bool = False
-
-    @property
-    def fill(self):
-        return PALETTE[self.role]
-
-    @property
-    def border(self):
-        return HIGHLIGHT if self.highlighted else BORDER
-
-    @property
-    def penwidth(self):
-        return 3.0 if self.highlighted else 1.0
-
-
-@dataclass
-class Drawing:
-    nodes: list  # DrawNode, parents before children
-    edges: list  # (from_id, to_id) pairs; a repeated pair is a reused input
-    rankdir: str = "LR"
-    title: str = ""  # may hold several lines joined by "\n"
-    legend: list = field(default_factory=list)  # (text, colour) pairs; empty: none
-
-
 def draw_graph(root, show_data=True, show_grad=True, rankdir="LR", max_nodes=150,
                highlight=(), title=None, *, legend=False, grads=None):
     """Draw the graph that computed `root` (a Value or a Tensor).
 
     show_data, show_grad: print each node's data and gradient.
     rankdir: "LR" (inputs on the left, the root on the right) or "TB" (top to bottom).
-    max_nodes: most boxes and ovals drawn. A bigger graph is summarised: the nodes
-        nearest the root are drawn, the rest become one note "... N earlier nodes not
-        drawn", and the title says so. None draws everything.
+    max_nodes: most boxes and ovals drawn. A bigger graph is summarised, and the
+        title says how: long chains of ops become one dashed box each, then only the
+        nodes nearest the root are kept (at most SUMMARY_DEPTH = 10 steps back), one
+        note "... N earlier nodes not drawn" standing for the rest. None: draw all.
     highlight: a node, or several, to mark with a thick red border.
     title: text above the drawing.
     legend: add a row of coloured boxes naming the kinds of node.
@@ -143,6 +103,8 @@ def build_drawing(root, show_data=True, show_grad=True, rankdir="LR", max_nodes=
     """The `Drawing` (plain data) that draw_graph renders; arguments as there."""
     if rankdir not in ("LR", "TB"):
         raise ValueError(f"draw_graph: rankdir must be 'LR' or 'TB', got {rankdir!r}")
+    if not hasattr(root, "parents"):
+        raise TypeError(f"draw_graph: needs a Value or a Tensor, got {type(root).__name__}")
     order = topological_sort(root)
     position = {id(node): i for i, node in enumerate(order)}
     if grads is not None and len(grads) != len(order):
@@ -155,7 +117,7 @@ def build_drawing(root, show_data=True, show_grad=True, rankdir="LR", max_nodes=
     nodes, edges, chains = [], [], {}
     dropped = where.count("more")
     if dropped:
-        nodes.append(DrawNode("more", "note", "note", [f"… {dropped} earlier nodes not drawn"]))
+        nodes.append(_node("more", "note", "note", [f"… {dropped} earlier nodes not drawn"]))
     for i, node in enumerate(order):
         if where[i].startswith("chain"):
             chains.setdefault(where[i], []).append(i)
@@ -163,17 +125,18 @@ def build_drawing(root, show_data=True, show_grad=True, rankdir="LR", max_nodes=
             continue
         grad = node.grad if grads is None else grads[i]
         cells = _cells(node, node_name(node, i), grad, show_data, show_grad)
-        nodes.append(DrawNode(f"n{i}", _role(node, root), "record", cells,
-                              across=not _is_tensor(node), highlighted=i in marked))
+        nodes.append(_node(f"n{i}", _role(node, root), "record", cells,
+                           across=not _is_tensor(node), highlighted=i in marked))
         if node.parents:
             op_id = f"n{i}op"
-            nodes.append(DrawNode(op_id, "op", "ellipse", [node.op], highlighted=i in marked))
+            nodes.append(_node(op_id, "op", "ellipse", [node.op]))
             sources = [where[position[id(p)]] for p in node.parents]
-            for src in _unique_summaries(sources):  # a reused input keeps both edges
-                edges.append((src, op_id))
+            boxes = [src for src in sources if src.startswith("n")]  # a reused one twice
+            summaries = dict.fromkeys(src for src in sources if not src.startswith("n"))
+            edges += [(src, op_id) for src in boxes + list(summaries)]
             edges.append((op_id, f"n{i}"))
     for chain_id, members in chains.items():
-        nodes.append(DrawNode(chain_id, "note", "note", _chain_cells(order, members)))
+        nodes.append(_node(chain_id, "note", "note", _chain_cells(order, members)))
         inside = set(members)
         sources = [where[position[id(p)]] for i in members for p in order[i].parents
                    if position[id(p)] not in inside]
@@ -194,14 +157,10 @@ def build_drawing(root, show_data=True, show_grad=True, rankdir="LR", max_nodes=
     return Drawing(nodes, edges, rankdir, "\n".join(lines), keys)
 
 
-def _unique_summaries(sources):
-    """The sources of one op's edges: a summary box ("more", "chain...") only once."""
-    seen, out = set(), []
-    for src in sources:
-        if not (src == "more" or src.startswith("chain")) or src not in seen:
-            out.append(src)
-            seen.add(src)
-    return out
+def _node(node_id, role, shape, cells, across=True, highlighted=False):
+    """A DrawNode in the colours of its role (and red-rimmed when highlighted)."""
+    return DrawNode(node_id, role, shape, cells, PALETTE[role], HIGHLIGHT if highlighted
+                    else BORDER, 3.0 if highlighted else 1.0, across)
 
 
 def _chain_cells(order, members):
@@ -373,7 +332,7 @@ def to_digraph(drawing):
         g.attr(label=label)
     for n in drawing.nodes:
         style = {"fillcolor": n.fill}
-        if n.highlighted:
+        if n.border != BORDER:  # highlighted
             style.update(color=n.border, penwidth=str(n.penwidth))
         if n.shape == "record":
             g.node(n.id, label=_record_label(n.cells, n.across, drawing.rankdir),

@@ -1,4 +1,4 @@
-"""A small layered graph layout that draws a `Drawing` (see graph.py) as SVG.
+"""A small layered graph layout that draws a `Drawing` (built by graph.py) as SVG.
 
 It is used when Graphviz's `dot` program is not installed. The method is the one
 `dot` uses, much simplified (Sugiyama's layered drawing):
@@ -17,6 +17,7 @@ Text is set in a monospace font, so a box's width follows from its longest line.
 """
 
 import html
+from dataclasses import dataclass, field
 from statistics import mean
 
 FONT_SIZE = 12
@@ -28,6 +29,35 @@ NODE_GAP = 14  # between neighbours in a rank
 ARROW = 8  # arrowhead length
 MARGIN = 10
 FONT = "DejaVu Sans Mono, Menlo, Consolas, monospace"
+
+
+@dataclass
+class DrawNode:
+    """One box, oval or note of a drawing.
+
+    `cells` are the text fields of a box (a cell may hold several lines joined by
+    "\\n"); `across` tells whether they sit side by side (True) or stacked (False).
+    """
+
+    id: str
+    role: str  # what kind of node: "root", "leaf", "op", ... (see graph.PALETTE)
+    shape: str  # "record", "ellipse" or "note"
+    cells: list
+    fill: str  # colours as "#rrggbb"
+    border: str
+    penwidth: float = 1.0
+    across: bool = True
+
+
+@dataclass
+class Drawing:
+    """What to draw: nodes, edges between their ids, and text above them."""
+
+    nodes: list  # DrawNode
+    edges: list  # (from_id, to_id) pairs; a repeated pair is a reused input
+    rankdir: str = "LR"  # "LR": left to right, "TB": top to bottom
+    title: str = ""  # may hold several lines joined by "\n"
+    legend: list = field(default_factory=list)  # (text, colour) pairs
 
 
 class SVGGraph:
@@ -165,7 +195,7 @@ def _cross_positions(layers, across, up, down):
         for v in layer:
             pos[v] = edge + across[v] / 2
             edge += across[v] + NODE_GAP
-    for sweep in range(6):
+    for sweep in range(7):  # ends downward: an op sits between its inputs
         downward = sweep % 2 == 0
         nbrs = up if downward else down
         for layer in layers if downward else reversed(layers):
@@ -219,12 +249,12 @@ def layout(drawing):
     layers = _order(layers, up, down, links)
     cross = _cross_positions(layers, across, up, down)
     # along the rank direction: each rank as deep as its deepest node
-    depth = [max(along[v] for v in layer) for layer in layers]
+    span = [max(along[v] for v in layer) for layer in layers]
     start, offset = [], 0.0
-    for d in depth:
+    for d in span:
         start.append(offset)
         offset += d + RANK_GAP
-    centre_along = [start[rank[v]] + depth[rank[v]] / 2 for v in range(n)]
+    centre_along = [start[rank[v]] + span[rank[v]] / 2 for v in range(n)]
     boxes = {}
     for v, node_id in enumerate(ids):
         w, h = sizes[v]
@@ -235,20 +265,24 @@ def layout(drawing):
     for (a, b), chain in zip(edges, chains, strict=True):
         k = seen[(a, b)] = seen.get((a, b), -1) + 1
         shift = 7.0 * k * (-1 if k % 2 else 1)  # a reused input: parallel curves
-        points = []
-        for j, v in enumerate(chain):
-            c = cross[v] + (shift if j in (0, len(chain) - 1) else 0.0)
-            if j == 0:
-                m = centre_along[v] + along[v] / 2
-            elif j == len(chain) - 1:
-                m = centre_along[v] - along[v] / 2
-                if drawing.nodes[v].shape == "ellipse":  # the oval's edge at that height
-                    half = across[v] / 2
-                    m += along[v] / 2 * (1 - (1 - min(1.0, (shift / half) ** 2)) ** 0.5)
-            else:
-                m = centre_along[v]
-            points.append((m, c) if lr else (c, m))
-        curves.append(points)
+        # Edges run straight inside a rank and bend only in the gaps between ranks,
+        # so they never cut through a box.
+        first = centre_along[a] + along[a] / 2
+        last = centre_along[b] - along[b] / 2
+        if drawing.nodes[b].shape == "ellipse":  # the oval's edge at that height
+            half = across[b] / 2
+            last += along[b] / 2 * (1 - (1 - min(1.0, (shift / half) ** 2)) ** 0.5)
+        leave = start[rank[a]] + span[rank[a]]
+        points = [(first, cross[a] + shift), (leave, cross[a] + shift)]
+        for v in chain[1:-1]:
+            r = rank[v]
+            points += [(start[r], cross[v]), (start[r] + span[r], cross[v])]
+        enter = start[rank[b]]
+        if last - enter > ARROW + 2:  # room for a straight piece before the arrow
+            points.append((enter, cross[b] + shift))
+        points.append((last, cross[b] + shift))
+        points = [q for i, q in enumerate(points) if i == 0 or q[0] - points[i - 1][0] > 0.5]
+        curves.append([(m, c) if lr else (c, m) for m, c in points])
     width = (offset - RANK_GAP) if lr else max(cross[v] + across[v] / 2 for v in range(n))
     height = max(cross[v] + across[v] / 2 for v in range(n)) if lr else (offset - RANK_GAP)
     return boxes, curves, width, height
@@ -258,9 +292,9 @@ def render_svg(drawing):
     """The drawing as SVG text (deterministic: same drawing, same text)."""
     lr = drawing.rankdir == "LR"
     title = drawing.title.split("\n") if drawing.title else []
-    top = MARGIN + len(title) * LINE_H + (LINE_H + 12 if drawing.legend else 0)
+    top = MARGIN + len(title) * LINE_H + (LINE_H + 18 if drawing.legend else 0)
     if title or drawing.legend:
-        top += 6
+        top += 8
     if drawing.nodes:
         boxes, curves, width, height = layout(drawing)
     else:
@@ -279,7 +313,7 @@ def render_svg(drawing):
         out.append(f'<text x="{_n(total_w / 2)}" y="{_n(y - 3)}" text-anchor="middle">'
                    f"{_esc(line)}</text>")
     if drawing.legend:
-        x, y = MARGIN, y + 6
+        x, y = (total_w - legend_w + 8) / 2, y + 6  # centred, like the title
         for text, colour in drawing.legend:
             w = len(text) * CHAR_W + 2 * PAD
             out.append(f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{LINE_H + 6}" '

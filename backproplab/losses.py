@@ -56,7 +56,8 @@ def bce_with_logits(logits, labels):
             "bce_with_logits works on a Tensor of scores; for Values use hinge_loss or mse_loss"
         )
     logits, y = _matching_target("bce_with_logits", logits, labels)
-    _check_labels("bce_with_logits", y, (0, 1), "labels must be 0 or 1")
+    _check_labels("bce_with_logits", y, (0, 1),
+                  "for -1/+1 labels use (y + 1) // 2, for more than two classes cross_entropy")
     z = logits.data
     n = z.size
     softplus = np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))  # log(1 + e**z), stable

@@ -217,6 +217,7 @@ class Layer(Module):
     """
 
     def __init__(self, n_in, n_out, activation="relu", init=None, seed=None):
+        _check_size("Layer", "n_in", n_in)
         _check_size("Layer", "n_out", n_out)
         W = init_weights(n_in, n_out, init or _default_init(activation), seed=seed)
         self.neurons = [Neuron(n_in, activation, weights=W[:, j]) for j in range(n_out)]

@@ -274,16 +274,31 @@ class Tensor:
             return other
         return self * other**-1
 
+    # The reflected ops convert `other` first: for a type they do not know (a Value),
+    # `self + other` would ask that type's own reflected op again, back and forth forever.
+
     def __radd__(self, other):
+        other = _as_tensor(other, self)
+        if other is NotImplemented:
+            return other
         return self + other
 
     def __rmul__(self, other):
+        other = _as_tensor(other, self)
+        if other is NotImplemented:
+            return other
         return self * other
 
     def __rsub__(self, other):
+        other = _as_tensor(other, self)
+        if other is NotImplemented:
+            return other
         return (-self) + other
 
     def __rtruediv__(self, other):
+        other = _as_tensor(other, self)
+        if other is NotImplemented:
+            return other
         return self**-1 * other
 
     def __rmatmul__(self, other):

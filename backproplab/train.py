@@ -87,6 +87,8 @@ def fit(model, X, y, loss, optimizer, steps, batch_size=None, seed=0, callbacks=
     """
     loss_fn = _loss_function(loss)
     X, y = _check_data(X, y)
+    if val is not None:  # checked now, not after the first update
+        val = _check_data(*val, names=("val X", "val y"))
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ValueError(f"fit: steps must be a non-negative integer, got {steps!r}")
     if batch_size is not None and (isinstance(batch_size, bool) or
@@ -198,12 +200,12 @@ def _loss_function(loss):
     raise ValueError(f"fit: unknown loss {loss!r}; use one of {', '.join(LOSSES)} or a function")
 
 
-def _check_data(X, y):
+def _check_data(X, y, names=("X", "y")):
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     if X.ndim != 2:
-        raise ValueError(f"fit: X must have shape (n_samples, n_features), got {X.shape}")
+        raise ValueError(f"fit: {names[0]} must have shape (n_samples, n_features), got {X.shape}")
     if len(X) != len(y):
-        raise ValueError(f"fit: X has {len(X)} rows but y has {len(y)} labels")
+        raise ValueError(f"fit: {names[0]} has {len(X)} rows but {names[1]} has {len(y)} labels")
     return X, y
 
 

@@ -150,16 +150,31 @@ class Value:
             return NotImplemented
         return self * Value(other) ** -1.0
 
+    # The reflected ops convert `other` first: for a type they do not know (a Tensor),
+    # `self + other` would ask that type's own reflected op again, back and forth forever.
+
     def __radd__(self, other):  # other + self
+        other = _as_value(other)
+        if other is NotImplemented:
+            return other
         return self + other
 
     def __rmul__(self, other):  # other * self
+        other = _as_value(other)
+        if other is NotImplemented:
+            return other
         return self * other
 
     def __rsub__(self, other):  # other - self
+        other = _as_value(other)
+        if other is NotImplemented:
+            return other
         return (-self) + other
 
     def __rtruediv__(self, other):  # other / self
+        other = _as_value(other)
+        if other is NotImplemented:
+            return other
         return self**-1.0 * other
 
     def __rpow__(self, other):  # other ** self, e.g. 2 ** x

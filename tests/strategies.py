@@ -106,7 +106,7 @@ def assert_grads_match(f, *inputs, rtol=1e-5, atol=1e-6):
         return (out * Tensor(upstream(out.shape), requires_grad=False)).sum()
 
     report = gradcheck(loss, *inputs)
-    for x, row in zip(inputs, report.rows):
+    for x, row in zip(inputs, report.rows, strict=True):
         if isinstance(x, Tensor) and x.grad is not None:
             assert x.grad.shape == x.shape and x.grad.dtype == x.dtype
         assert np.shape(row.analytic) == np.shape(row.numerical)

@@ -9,7 +9,7 @@ with the same weights compute the same outputs and gradients and train identical
 import numpy as np
 import pytest
 
-from backproplab import Tensor, Value
+from backproplab import Tensor
 from backproplab.data import make_moons, to_pm1
 from backproplab.losses import hinge_loss, mse_loss
 from backproplab.nn import (
@@ -189,7 +189,8 @@ def test_set_weights_keeps_float32():
 
 def test_set_weights_size_error():
     model = MLP(2, [3], 1)  # 2*3 + 3 + 3 + 1 = 13 parameters
-    with pytest.raises(ValueError, match=r"^set_weights: MLP has 13 parameters, got a vector of 12$"):
+    message = r"^set_weights: MLP has 13 parameters, got a vector of 12$"
+    with pytest.raises(ValueError, match=message):
         model.set_weights(np.zeros(12))
     with pytest.raises(ValueError, match=r"ScalarMLP has 13 parameters, got a vector of 14"):
         ScalarMLP(2, [3], 1).set_weights(np.zeros(14))
@@ -312,8 +313,9 @@ def test_mlp_default_init_depends_on_activation():
 
 
 def test_mlp_seed():
-    assert np.array_equal(MLP(2, [8], 1, seed=3).get_weights(), MLP(2, [8], 1, seed=3).get_weights())
-    assert not np.array_equal(MLP(2, [8], 1, seed=3).get_weights(), MLP(2, [8], 1).get_weights())
+    weights = MLP(2, [8], 1, seed=3).get_weights()
+    np.testing.assert_array_equal(MLP(2, [8], 1, seed=3).get_weights(), weights)
+    assert not np.array_equal(MLP(2, [8], 1, seed=4).get_weights(), weights)
     # one generator feeds all layers in turn
     rng = np.random.default_rng(3)
     first = init_weights(2, 8, seed=rng)
@@ -357,6 +359,14 @@ def test_unknown_activation():
 def test_mlp_input_shape_error_names_the_layer_sizes():
     with pytest.raises(ValueError, match=r"has 3 features per row, but this layer expects 2$"):
         MLP(2, [4], 1)(np.ones((5, 3)))
+
+
+@pytest.mark.parametrize("n", [0, 2.5])
+def test_layer_bad_size(n):
+    with pytest.raises(ValueError, match=rf"^Layer: n_in must be a positive integer, got {n}$"):
+        Layer(n, 3)
+    with pytest.raises(ValueError, match=rf"^Layer: n_out must be a positive integer, got {n}$"):
+        Layer(3, n)
 
 
 def test_neuron_input_count_error():
