@@ -30,7 +30,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.colors import ListedColormap, LogNorm
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .nn import ACTIVATIONS, ScalarMLP
 from .tensor import Tensor
@@ -119,7 +119,7 @@ def plot_history(history, axes=None, title=None):
     _log_scale_if_wide(ax, history.grad_norm)
     ax.set(title="gradient norm", xlabel="step", ylabel="norm of all gradients")
     ax.grid(alpha=0.3)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     if history.diverged or history.interrupted:  # a dashed line where training stopped
         color = WARN_COLOR if history.diverged else "black"
         for ax in axes:
@@ -155,7 +155,7 @@ def plot_training_curves(history, ax_loss=None, ax_acc=None):
             ax.legend()
         ax.set(title=name, xlabel="step", ylabel="fraction correct" if ax is ax_acc else "loss")
         ax.grid(alpha=0.3)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     _log_scale_if_wide(ax_loss, history.loss + history.val_loss)
     if ax_acc is not None and history.accuracy:
         ax_acc.set_ylim(max(0.0, min(history.accuracy + history.val_accuracy) - 0.05), 1.02)
@@ -298,6 +298,21 @@ def _log_scale_if_wide(ax, values):
     v = v[np.isfinite(v)]
     if v.size and v.min() > 0 and v.max() / v.min() > 100:
         ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _power_of_ten(y, _pos):
+    """Log-axis tick text such as 10⁻³, in plain unicode: matplotlib's default label
+    ($10^{-3}$) goes through its TeX parser on every redraw, which makes widgets slow."""
+    if y <= 0:
+        return ""
+    k = np.log10(y)
+    if abs(k - round(k)) > 1e-9:
+        return ""
+    return "1" if round(k) == 0 else "10" + str(int(round(k))).translate(_SUPERSCRIPT)
 
 
 # ---------- lesson 08: loss surfaces and optimizer paths ----------
@@ -338,21 +353,7 @@ def plot_loss_surface(f, paths=None, xlim=(-2, 2), ylim=(-1, 3), levels=30, log_
     if len(marks):
         ax.plot(marks[:, 0], marks[:, 1], "x", ls="", color="black", ms=10, mew=2.5,
                 label="minimum" if len(marks) == 1 else "minima", zorder=5)
-    used = set()
-    for name, path in (paths or {}).items():
-        color = optimizer_color(name)
-        if color is None or color in used:
-            color = next(c for c in _SPARE_COLORS + CLASS_COLORS if c not in used)
-        used.add(color)
-        shown, note, ended = clip_path(path, xlim, ylim, name=name)
-        label = f"{name} ({note})" if note else name
-        ax.plot(shown[:, 0], shown[:, 1], "-o", color=color, lw=1.8, ms=2.5, label=label,
-                zorder=4)
-        if len(shown):
-            ax.plot(*shown[0], "o", color=color, ms=9, mec="white", mew=1.2, zorder=6,
-                    clip_on=False)
-            ax.plot(*shown[-1], "*" if ended else "X", color=color, ms=15 if ended else 11,
-                    mec="white", mew=1.0, zorder=6, clip_on=False)  # whole marker at an edge
+    plot_paths(ax, paths or {}, xlim, ylim)
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
     ax.set(xlabel="x", ylabel="y", title=title or "loss surface")
@@ -364,6 +365,29 @@ def plot_loss_surface(f, paths=None, xlim=(-2, 2), ylim=(-1, 3), levels=30, log_
     elif paths or len(marks):  # in someone else's layout: inside, and short
         ax.legend(loc="best", fontsize=10, framealpha=0.85)
     return fig
+
+
+def plot_paths(ax, paths, xlim, ylim):
+    """Draw optimizer paths {name: (steps + 1, 2) array} on `ax`, each in its colour from
+    a circle (start) to a star (end), clipped to the plot (see `clip_path`).
+    Returns the artists drawn, so an app can remove them and draw new paths."""
+    artists, used = [], set()
+    for name, path in paths.items():
+        color = optimizer_color(name)
+        if color is None or color in used:
+            color = next(c for c in _SPARE_COLORS + CLASS_COLORS if c not in used)
+        used.add(color)
+        shown, note, ended = clip_path(path, xlim, ylim, name=name)
+        label = f"{name} ({note})" if note else name
+        artists += ax.plot(shown[:, 0], shown[:, 1], "-o", color=color, lw=1.8, ms=2.5,
+                           label=label, zorder=4)
+        if len(shown):
+            artists += ax.plot(*shown[0], "o", color=color, ms=9, mec="white", mew=1.2,
+                               zorder=6, clip_on=False)
+            artists += ax.plot(*shown[-1], "*" if ended else "X", color=color,
+                               ms=15 if ended else 11, mec="white", mew=1.0, zorder=6,
+                               clip_on=False)  # the whole marker, also at an edge
+    return artists
 
 
 def plot_loss_curves(losses, ax=None):

@@ -52,9 +52,10 @@ class OptimizerRace:
         self.figure = Figure(figsize=(11, 4.6))
         self.ax_surface, self.ax_loss = self.figure.subplots(
             1, 2, gridspec_kw={"width_ratios": [1.3, 1]})
-        self.figure.subplots_adjust(wspace=0.25)
+        self.figure.subplots_adjust(left=0.06, right=0.98, wspace=0.22)
         self.paths, self.losses, self.left_plot = {}, {}, {}
         self._png = None
+        self._drawn_surface, self._path_artists = None, []
         c = self.controls
         self._lr_box = w.VBox()
         self.widget = w.HBox([
@@ -115,11 +116,19 @@ class OptimizerRace:
         self.status.value = text
 
     def _draw(self, surface):
-        self.ax_surface.clear()
+        ax = self.ax_surface
+        if surface is not self._drawn_surface:  # contours only when the surface changes
+            ax.clear()
+            plots.plot_loss_surface(surface.f, xlim=surface.xlim, ylim=surface.ylim, ax=ax,
+                                    minima=surface.minima, resolution=200)
+            ax.set_title(surface.name)
+            self._drawn_surface, self._path_artists = surface, []
+        for artist in self._path_artists:
+            artist.remove()
+        self._path_artists = plots.plot_paths(ax, self.paths, surface.xlim, surface.ylim)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="best", fontsize=10, framealpha=0.85)
         self.ax_loss.clear()
-        plots.plot_loss_surface(surface.f, paths=self.paths, xlim=surface.xlim,
-                                ylim=surface.ylim, ax=self.ax_surface, minima=surface.minima)
-        self.ax_surface.set_title(surface.name)
         plots.plot_loss_curves(self.losses, ax=self.ax_loss)
         self._png = figure_png(self.figure)
         show_png(self.output, self._png)

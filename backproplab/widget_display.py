@@ -12,10 +12,11 @@ import base64
 import io
 
 
-def figure_png(fig, dpi=80):
-    """The PNG bytes of a matplotlib figure."""
+def figure_png(fig, dpi=72):
+    """The PNG bytes of a matplotlib figure (its layout is fixed: no tight bbox, which
+    would draw the figure twice)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
 
 

@@ -1,0 +1,265 @@
+"""Checkers for lesson 04 (building an autodiff engine).
+
+    from backproplab.exercises import lesson04 as ex
+    ex.check_pow_local_grad(pow_local_grad)   # exercise 4.1: d(a**k)/da as a function
+    ex.check_tiny_pow(TinyValue)              # exercise 4.2: a ** operator for TinyValue
+    ex.MYSTERY_OPS                            # exercise 4.3: four ops on Values, one broken
+    ex.check_broken_op(broken_op)
+"""
+
+import math
+
+from ..value import Value
+from .feedback import Feedback, as_number, call_answer, correct, is_unattempted, not_attempted, wrong
+
+# ---- exercise 4.1: the local derivative of a**k ----
+
+# (a, k) pairs: integer, fractional and negative exponents.
+POW_CASES = [(2.0, 3.0), (3.0, 2.0), (4.0, 0.5), (2.0, -1.0), (1.5, -2.5), (0.5, 1.0)]
+
+# Wrong formulas a learner may write, each with what it means.
+POW_MISTAKES = [
+    (lambda a, k: a ** (k - 1), "you left out the factor k: d(a**k)/da = k * a**(k-1)"),
+    (lambda a, k: k * a**k, "the exponent goes down by one: k * a**(k-1), not k * a**k"),
+    (lambda a, k: a**k, "that is a**k itself, the forward value; the local derivative is"
+                        " k * a**(k-1)"),
+    (lambda a, k: a**k * math.log(a), "that is the derivative with respect to the exponent"
+                                      " k; here k is a constant and you want d/da"),
+    (lambda a, k: (k - 1) * a**k, "the power rule is k * a**(k-1): the factor is k and the"
+                                  " exponent k - 1"),
+    (lambda a, k: k * (k - 1) * a ** (k - 2), "that is the second derivative; one step of"
+                                              " the power rule is enough: k * a**(k-1)"),
+]
+
+
+def pow_grad(a, k):
+    """d(a**k)/da = k * a**(k-1)."""
+    return k * a ** (k - 1)
+
+
+def check_pow_local_grad(pow_local_grad):
+    """Exercise 4.1: a function (a, k) -> d(a**k)/da, tried on POW_CASES."""
+    try:
+        return _check_pow_local_grad(pow_local_grad)
+    except Exception as e:  # a checker never crashes the notebook
+        return wrong(f"could not check your function ({type(e).__name__}: {e})")
+
+
+def _check_pow_local_grad(fn):
+    if is_unattempted(fn):
+        return not_attempted("pow_local_grad")
+    if not callable(fn):
+        return wrong(f"pow_local_grad should be a function, got {type(fn).__name__}")
+    got = []
+    for a, k in POW_CASES:
+        result, problem = call_answer(fn, a, k)
+        if problem is not None:
+            return problem
+        x, problem = as_number(result, f"pow_local_grad({a:g}, {k:g})")
+        if problem is not None:
+            return problem
+        got.append(x)
+    bad = [(case, x) for case, x in zip(POW_CASES, got) if not _close(x, pow_grad(*case))]
+    if not bad:
+        return correct("Right: k * a**(k-1) for whole, fractional and negative k alike.")
+    for formula, why in POW_MISTAKES:
+        if all(_close(x, formula(*case)) for case, x in zip(POW_CASES, got)):
+            return wrong(f"Not yet: {why}.")
+    (a, k), x = bad[0]
+    return wrong(f"pow_local_grad({a:g}, {k:g}) returned {x:.6g}, but d(a**k)/da at a = {a:g},"
+                 f" k = {k:g} is {pow_grad(a, k):.6g}. The power rule: k * a**(k-1).")
+
+
+# ---- exercise 4.2: ** for TinyValue ----
+
+# Expressions built the same way with the learner's class and with backproplab's Value:
+# (description, leaf values, function of the leaves).
+POW_EXPRESSIONS = [
+    ("a ** 2 at a = 1.5", (1.5,), lambda a: a**2),
+    ("a ** -1 at a = 0.8", (0.8,), lambda a: a**-1),
+    ("a ** 0.5 at a = 2.25", (2.25,), lambda a: a**0.5),
+    ("(a * b + 1) ** 3 at a = 0.5, b = -2", (0.5, -2.0), lambda a, b: (a * b + 1) ** 3),
+    ("a ** 3 * a at a = 1.2 (a used twice)", (1.2,), lambda a: a**3 * a),
+]
+
+
+def check_tiny_pow(cls):
+    """Exercise 4.2: `cls` (the notebook's TinyValue) with a `__pow__` for numbers k.
+
+    Builds POW_EXPRESSIONS with it, runs its backward, and compares the data and the
+    gradients of the leaves with backproplab's Value."""
+    try:
+        return _check_tiny_pow(cls)
+    except Exception as e:
+        return wrong(f"could not check your class ({type(e).__name__}: {e})")
+
+
+def _check_tiny_pow(cls):
+    if is_unattempted(cls):
+        return not_attempted("the call: pass your class, ex.check_tiny_pow(TinyValue)")
+    if not isinstance(cls, type):
+        return wrong(f"pass the class itself, ex.check_tiny_pow(TinyValue); got a"
+                     f" {type(cls).__name__}")
+    if getattr(cls, "__pow__", None) is None:
+        return not_attempted("tiny_pow, then run TinyValue.__pow__ = tiny_pow")
+    if not callable(getattr(cls, "backward", None)):
+        return wrong(f"{cls.__name__} has no backward method yet: run the cells of step 4"
+                     " (backward) above first")
+    # the pow node alone: its data, parents and local derivative
+    a = cls(1.5)
+    out, problem = call_answer(lambda: a**2)
+    if problem is not None:
+        return problem
+    for attribute in ("data", "parents", "local_grads"):
+        if not hasattr(out, attribute):
+            return wrong(f"a ** 2 returned a {type(out).__name__} without .{attribute}; return"
+                         f" a new {cls.__name__}(data, parents, local_grads, op) as __mul__"
+                         " does")
+    if not _close(_number(out.data), 2.25):
+        return wrong(f"for a = 1.5, (a ** 2).data is {out.data!r}: the forward value should be"
+                     " self.data ** k = 2.25")
+    parents = tuple(out.parents)
+    if not any(p is a for p in parents):
+        return wrong("a ** 2 does not list a among its parents: the result's parents are"
+                     " (self,), so backward can reach a")
+    if len(parents) != len(tuple(out.local_grads)):
+        return wrong(f"a ** 2 has {len(parents)} parents but {len(tuple(out.local_grads))} local"
+                     " derivatives: give one local derivative per parent")
+    local = tuple(out.local_grads)[[p is a for p in parents].index(True)]
+    if local is None or local is ...:
+        return wrong("the local derivative of a ** 2 is None: finish pow_local_grad"
+                     " (exercise 4.1) first, or write k * self.data ** (k - 1) directly")
+    # whole expressions, backward included
+    for description, leaves, f in POW_EXPRESSIONS:
+        mine = [cls(v) for v in leaves]
+        theirs = [Value(v) for v in leaves]
+        out, problem = call_answer(f, *mine)
+        if problem is not None:
+            return problem
+        reference = f(*theirs)
+        reference.backward()
+        _, problem = call_answer(out.backward)
+        if problem is not None and problem.ok is False:
+            return wrong(f"backward on {description} failed: {problem.message}")
+        if not _close(_number(out.data), reference.data):
+            return wrong(f"{description}: the result's data is {_number(out.data):.6g}, but"
+                         f" should be {reference.data:.6g}")
+        for name, m, t in zip("ab", mine, theirs):
+            g = _number(m.grad)
+            if not _close(g, t.grad):
+                return wrong(f"{description}: backward gives d/d{name} = {g:.6g}, but it is"
+                             f" {t.grad:.6g}. {_pow_hint(cls)}")
+    return correct("Right: your ** records k * a**(k-1), and backward through it matches"
+                   " backproplab's Value on every expression, the fork a ** 3 * a included.")
+
+
+def _pow_hint(cls):
+    """What is off in the local derivative of the learner's ** (tried at a = 1.5, k = 3)."""
+    a = cls(1.5)
+    try:
+        out = a**3
+        local = _number(tuple(out.local_grads)[0])
+    except Exception:
+        return "Check the local derivative that ** records."
+    for formula, why in POW_MISTAKES:
+        if _close(local, formula(1.5, 3.0)):
+            return f"The local derivative recorded by **: {why}."
+    return "Check the local derivative that ** records: k * self.data ** (k - 1)."
+
+
+# ---- exercise 4.3: find the broken op ----
+
+
+def _unary(name, x, data, local):
+    """A node computed from one Value `x`: its data, and d(node)/dx in local_grads."""
+    out = Value(data)
+    out.op = name
+    out.parents = (x,)
+    out.local_grads = (local,)
+    return out
+
+
+def square(x):
+    """x**2; local derivative 2x."""
+    return _unary("square", x, x.data * x.data, 2.0 * x.data)
+
+
+def sin(x):
+    """sin(x); local derivative cos(x)."""
+    return _unary("sin", x, math.sin(x.data), math.cos(x.data))
+
+
+def softplus(x):
+    """log(1 + e**x), a smooth relu; its local derivative should be sigmoid(x)."""
+    out = math.log1p(math.exp(x.data))
+    return _unary("softplus", x, out, 1.0 / (1.0 + math.exp(x.data)))  # the bug is here
+
+
+def reciprocal(x):
+    """1/x; local derivative -1/x**2."""
+    if x.data == 0:
+        raise ZeroDivisionError("reciprocal: 1/x is undefined at x = 0; try another point")
+    return _unary("reciprocal", x, 1.0 / x.data, -1.0 / (x.data * x.data))
+
+
+MYSTERY_OPS = {"square": square, "sin": sin, "softplus": softplus, "reciprocal": reciprocal}
+BROKEN = "softplus"
+
+
+def check_broken_op(broken_op):
+    """Exercise 4.3: the name of the op in MYSTERY_OPS whose local derivative is wrong."""
+    try:
+        return _check_broken_op(broken_op)
+    except Exception as e:
+        return wrong(f"could not check your answer ({type(e).__name__}: {e})")
+
+
+def _check_broken_op(answer):
+    if is_unattempted(answer):
+        return not_attempted("broken_op")
+    names = ", ".join(f'"{n}"' for n in MYSTERY_OPS)
+    name = _op_name(answer)
+    if name is None:
+        return wrong(f"answer with the name of one op, as a string: one of {names}")
+    if name == BROKEN:
+        return correct("Right: softplus records 1 / (1 + e**x) = sigmoid(-x) as its local"
+                       " derivative instead of sigmoid(x). At x = 0 the two agree (both 0.5),"
+                       " so a gradient check at 0 alone would have missed it.")
+    x = Value(0.7)
+    backprop = MYSTERY_OPS[name](x).local_grads[0]
+    h = 1e-6
+    finite = (MYSTERY_OPS[name](Value(0.7 + h)).data - MYSTERY_OPS[name](Value(0.7 - h)).data) / (2 * h)
+    return wrong(f"{name} is fine: at x = 0.7 backprop gives {backprop:.6f} and finite"
+                 f" differences {finite:.6f}. Run gradcheck on every op, at a point such as"
+                 " 0.7 (at 0 or 1 a wrong derivative can agree with the right one by chance).")
+
+
+def _op_name(answer):
+    """The MYSTERY_OPS name the answer stands for (a name or one of the functions), or None."""
+    for name, op in MYSTERY_OPS.items():
+        if answer is op:
+            return name
+    if not isinstance(answer, str):
+        return None
+    text = answer.strip().strip("\"'").strip().lower()
+    text = text.removeprefix("ex.").removesuffix("()").removesuffix("(x)")
+    return text if text in MYSTERY_OPS else None
+
+
+# ---- helpers ----
+
+
+def _number(x):
+    """A float from a number (or a node's .data); nan when it is none."""
+    try:
+        return float(getattr(x, "data", x))
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _close(x, y, rtol=1e-6, atol=1e-9):
+    return math.isfinite(x) and abs(x - y) <= atol + rtol * abs(y)
+
+
+__all__ = ["MYSTERY_OPS", "Feedback", "check_broken_op", "check_pow_local_grad",
+           "check_tiny_pow"]
