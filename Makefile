@@ -1,4 +1,5 @@
-# backproplab: `make lab` opens the lessons, `make test` runs every test and notebook.
+# backproplab: `make lab` opens the lessons, `make test` runs every test and notebook,
+# `make test-ui` runs every lesson in JupyterLab in a headless Chromium.
 # Needs GNU make and python3 (>= 3.10). Everything else goes into ./.venv.
 
 SHELL := /bin/bash
@@ -7,6 +8,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+UI_STAMP := $(VENV)/.installed-ui
 
 # Extra options, e.g. `make test PYTEST_ARGS=-x` or `make lab LAB_ARGS=--no-browser`.
 PYTEST_ARGS ?=
@@ -27,7 +29,7 @@ DOT_HINT := note: the graphviz program "dot" is missing, so graph drawings will 
 install it with: apt-get install graphviz | brew install graphviz | \
 conda install -c conda-forge graphviz
 
-.PHONY: venv lab test notebooks bench lint clean dot-hint
+.PHONY: venv lab test test-ui notebooks bench lint clean dot-hint
 
 # The virtual environment: created when missing, (re)installed when pyproject.toml changes.
 venv: $(STAMP)
@@ -45,9 +47,21 @@ lab: venv dot-hint
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(ALLOW_ROOT) $(LAB_ARGS)
 
 # One pytest run: unit tests in tests/ and every notebook cell in notebooks/ (nbval).
+# The browser test in tests/ui/ is left out: `make test-ui` runs it.
 test: venv dot-hint
-	$(PY) -m pytest tests notebooks --nbval --nbval-current-env \
+	$(PY) -m pytest tests notebooks --ignore=tests/ui --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg $(PYTEST_ARGS)
+
+# The `ui` extra (playwright) on top of the venv, (re)installed when pyproject.toml changes.
+# Playwright drives the Chromium or Chrome found on PATH: no browser download.
+$(UI_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --progress-bar off -e '.[test,ui]'
+	@touch $@
+
+# Every lesson opened, run and clicked through in JupyterLab in a headless Chromium
+# (tests/ui/test_lessons_in_browser.py); screenshots go to build/ui-screenshots/.
+test-ui: $(UI_STAMP) dot-hint
+	$(PY) -m pytest tests/ui $(PYTEST_ARGS)
 
 # Re-run every lesson in a fresh kernel and store its outputs (execution counts 1..n).
 notebooks: venv

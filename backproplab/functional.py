@@ -16,9 +16,7 @@ from .tensor import Tensor
 def log_softmax(x, axis=-1):
     """log(softmax(x)) along `axis`, computed stably. A primitive with its own vjp."""
     _check_tensor("log_softmax", x)
-    a = x.data
-    shifted = a - a.max(axis=axis, keepdims=True)
-    out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    out = _log_softmax(x.data, axis)
 
     def vjp(g):  # d log_softmax:  da = g - softmax(a) * sum(g)
         return g - np.exp(out) * g.sum(axis=axis, keepdims=True)
@@ -36,6 +34,9 @@ def cross_entropy(logits, targets):
 
     logits: Tensor of shape (batch, n_classes); targets: integer class indices of
     shape (batch,) (a list, an ndarray or a Tensor). Finite even for huge logits.
+
+    A primitive, because its gradient is so simple (derived in lesson 06):
+        d loss / d logits = (softmax(logits) - onehot(targets)) / batch
     """
     _check_tensor("cross_entropy", logits)
     if logits.ndim != 2:
@@ -53,15 +54,29 @@ def cross_entropy(logits, targets):
         raise TypeError(
             f"cross_entropy: targets must be integer class indices, got dtype {t.dtype}: {t!r}"
         )
-    if t.size and np.any(t != np.round(t)):
+    if t.size and t.dtype.kind == "f" and np.any(t != np.round(t)):
         raise ValueError(f"cross_entropy: targets must be whole numbers (class indices), got {t!r}")
     if t.size and (t.min() < 0 or t.max() >= c):
         raise ValueError(
             f"cross_entropy: targets must be class indices 0..{c - 1}, got values from"
             f" {t.min()} to {t.max()}"
         )
-    picked = log_softmax(logits, axis=1)[np.arange(n), t.astype(np.int64)]
-    return -picked.mean()
+    rows, t = np.arange(n), t.astype(np.int64)
+    log_p = _log_softmax(logits.data, axis=1)
+    loss = np.asarray(-log_p[rows, t].mean(), dtype=logits.dtype)
+
+    def vjp(g):  # (softmax - onehot) / n
+        grad = np.exp(log_p)
+        grad[rows, t] -= 1.0
+        return grad * (g / n)
+
+    return Tensor._result(loss, "cross_entropy", (logits,), (vjp,))
+
+
+def _log_softmax(a, axis):
+    """(a - m) - log(sum(e**(a - m))) with m the maximum along `axis`: every exponent <= 0."""
+    shifted = a - a.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
 def _check_tensor(name, x):

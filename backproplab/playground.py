@@ -93,7 +93,8 @@ class TrainingPlayground:
         self.output = w.Output()
         self.figure = Figure(figsize=(10, 7.2))
         self.axes = self.figure.subplots(2, 2)
-        self.figure.subplots_adjust(left=0.08, right=0.98, top=0.95, bottom=0.07, hspace=0.35, wspace=0.25)
+        self.figure.subplots_adjust(left=0.08, right=0.98, top=0.95, bottom=0.07, hspace=0.35,
+                                    wspace=0.25)
         c = self.controls
         self.widget = w.HBox([
             w.VBox([c["dataset"], c["noise"], w.VBox([c["hidden"], self.hidden_message]),

@@ -13,6 +13,7 @@ import os
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = "1"
 
+import gc  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -31,14 +32,30 @@ LAM, LR = 1e-4, 0.05
 
 def timed(step, calls, repeats=7):
     """Median seconds per call of step()."""
-    step()  # warm up
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        for _ in range(calls):
-            step()
-        times.append((time.perf_counter() - t) / calls)
-    return statistics.median(times)
+    return race({"only": step}, calls, repeats)["only"]
+
+
+def race(steps, calls, repeats=7, interleave=True):
+    """Median seconds per call of each step() in `steps` (name -> function).
+
+    interleave: the engines take turns within each repetition, so a busy machine slows
+    them alike and the ratios stay meaningful. Scalar engines run one after the other
+    instead, each after a garbage collection: micrograd's closures make reference
+    cycles that only Python's cyclic collector frees, and taking turns would make the
+    other engine pay for collecting micrograd's garbage.
+    """
+    times = {name: [] for name in steps}
+    for step in steps.values():
+        step()  # warm up
+    schedule = [[name] * repeats for name in steps] if not interleave else [list(steps)] * repeats
+    for names in schedule:
+        gc.collect()
+        for name in names:
+            t = time.perf_counter()
+            for _ in range(calls):
+                steps[name]()
+            times[name].append((time.perf_counter() - t) / calls)
+    return {name: statistics.median(ts) for name, ts in times.items()}
 
 
 # ---- 1. moons step: MLP 2-16-16-1 relu, 100 points, hinge + L2, full-batch SGD ----
@@ -132,7 +149,8 @@ def moons_torch(torch):
     Xt, yt = torch.tensor(X), torch.tensor(y)[:, None]
 
     def step():
-        loss = torch.relu(1 - yt * net(Xt)).mean() + LAM * sum((p * p).sum() for p in net.parameters())
+        l2 = sum((p * p).sum() for p in net.parameters())
+        loss = torch.relu(1 - yt * net(Xt)).mean() + LAM * l2
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -227,37 +245,39 @@ def main():
     except ImportError:
         micrograd = None
 
-    rows = []
-    floor = timed(moons_numpy(), 300)
-    rows.append(("moons step", "numpy by hand (floor)", floor, floor, None))
-    rows.append(("moons step", "backproplab Tensor", timed(moons_tensor(), 300), floor, "<= 3x"))
+    moons = {"numpy by hand (floor)": moons_numpy(), "backproplab Tensor": moons_tensor()}
     if torch:
-        rows.append(("moons step", "PyTorch CPU", timed(moons_torch(torch), 300), floor, None))
-    value_time = timed(moons_value(), 2, repeats=3)
-    rows.append(("moons step", "backproplab Value", value_time, floor, None))
+        moons["PyTorch CPU"] = moons_torch(torch)
+    scalar = {"backproplab Value": moons_value()}
     if micrograd:
-        micro = timed(moons_micrograd(), 2, repeats=3)
-        rows.append(("moons step", "micrograd", micro, floor, None))
-    mfloor = timed(mnist_numpy(), 20)
-    rows.append(("MNIST-sized step", "numpy by hand (floor)", mfloor, mfloor, None))
-    rows.append(("MNIST-sized step", "backproplab Tensor", timed(mnist_tensor(), 20), mfloor,
-                 "<= 1.2x"))
+        scalar["micrograd"] = moons_micrograd()
+    mnist = {"numpy by hand (floor)": mnist_numpy(), "backproplab Tensor": mnist_tensor()}
     if torch:
-        rows.append(("MNIST-sized step", "PyTorch CPU", timed(mnist_torch(torch), 20), mfloor,
-                     None))
-
-    print(f"{'task':<18}{'engine':<24}{'ms/step':>10}{'x floor':>9}  target")
-    for task, engine, sec, ref, target in rows:
-        print(f"{task:<18}{engine:<24}{sec * 1e3:>10.3f}{sec / ref:>9.2f}  {target or ''}")
+        mnist["PyTorch CPU"] = mnist_torch(torch)
+    moons_t = race(moons, calls=100, repeats=15)
+    scalar_t = race(scalar, calls=1, repeats=5, interleave=False)
+    mnist_t = race(mnist, calls=10, repeats=15)
+    floor, mfloor = moons_t["numpy by hand (floor)"], mnist_t["numpy by hand (floor)"]
+    print(f"{'task':<18}{'engine':<24}{'ms/step':>10}{'x floor':>10}  target")
+    for task, times, ref, targets in (
+        ("moons step", moons_t, floor, {"backproplab Tensor": "<= 3x"}),
+        ("moons step", scalar_t, floor, {}),
+        ("MNIST-sized step", mnist_t, mfloor, {"backproplab Tensor": "<= 1.2x"}),
+    ):
+        for engine, sec in times.items():
+            print(f"{task:<18}{engine:<24}{sec * 1e3:>10.3f}{sec / ref:>10.2f}"
+                  f"  {targets.get(engine, '')}")
     if micrograd:
-        print(f"Value engine / micrograd: {value_time / micro:.2f} (target <= 0.5)")
+        ratio = scalar_t["backproplab Value"] / scalar_t["micrograd"]
+        print(f"Value engine / micrograd: {ratio:.2f} (target <= 0.5)")
     else:
         print("micrograd not installed (pip install micrograd): its row is skipped")
     if not torch:
         print("torch not installed (pip install torch==2.13.0): its rows are skipped")
     out = subprocess.run([sys.executable, "-c", CHAIN], capture_output=True, text=True, check=True)
     seconds, peak_mb = map(float, out.stdout.split())
-    print(f"Value.backward() on a 1,000,000-node chain: {seconds:.2f} s, peak memory {peak_mb:.0f} MB")
+    print(f"Value.backward() on a 1,000,000-node chain: {seconds:.2f} s,"
+          f" peak memory {peak_mb:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -93,20 +93,26 @@ def _check_backward(grad_w1, grad_w2, grad_b):
         return not_attempted("grad_w1, grad_w2 and grad_b")
     expected = neuron_grads(**NEURON)
     hints = _mistakes(**NEURON)
-    right, problems, todo = [], [], []
+    right, problems, todo = [], {}, []  # problems: {message: [names]}, so shared ones group
     for name, answer in answers.items():
-        what = f"your gradient for {name} (grad_{name})"
         if is_unattempted(answer):
             todo.append(f"grad_{name}")
             continue
+        what = f"Your gradient for {name} (grad_{name})"
         x, problem = as_number(answer, what)
         if problem is None:
+            whys = {why for _, why in hints[name]}
             problem = diagnose(x, expected[name], rtol=RTOL, atol=ATOL, what=what,
-                               hints=[(v, f"{what} is {x:.4g}: {why}.") for v, why in hints[name]])
+                               hints=hints[name])
+            if problem.message in whys:  # a known mistake: say which value it explains
+                problems.setdefault(problem.message, []).append(f"grad_{name} = {x:.4g}")
+                continue
         if problem.ok:
             right.append(f"grad_{name}")
         else:
-            problems.append(problem.message)
+            problems.setdefault(problem.message, [])
+    problems = [f"{_join(names)}: {why}." if names else why.rstrip(".") + "."
+                for why, names in problems.items()]
     said = [f"{_join(right)} {'is' if len(right) == 1 else 'are'} right."] if right else []
     if problems:
         return wrong(" ".join(said + problems + ([f"Still to do: {_join(todo)}."] if todo else [])))

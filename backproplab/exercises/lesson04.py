@@ -10,7 +10,7 @@
 import math
 
 from ..value import Value
-from .feedback import Feedback, as_number, call_answer, correct, is_unattempted, not_attempted, wrong
+from .feedback import as_number, call_answer, correct, is_unattempted, not_attempted, wrong
 
 # ---- exercise 4.1: the local derivative of a**k ----
 
@@ -78,7 +78,7 @@ POW_EXPRESSIONS = [
     ("a ** 2 at a = 1.5", (1.5,), lambda a: a**2),
     ("a ** -1 at a = 0.8", (0.8,), lambda a: a**-1),
     ("a ** 0.5 at a = 2.25", (2.25,), lambda a: a**0.5),
-    ("(a * b + 1) ** 3 at a = 0.5, b = -2", (0.5, -2.0), lambda a, b: (a * b + 1) ** 3),
+    ("(a * b + 1) ** 3 at a = 0.5, b = 2", (0.5, 2.0), lambda a, b: (a * b + 1) ** 3),
     ("a ** 3 * a at a = 1.2 (a used twice)", (1.2,), lambda a: a**3 * a),
 ]
 
@@ -138,9 +138,10 @@ def _check_tiny_pow(cls):
             return problem
         reference = f(*theirs)
         reference.backward()
-        _, problem = call_answer(out.backward)
-        if problem is not None and problem.ok is False:
-            return wrong(f"backward on {description} failed: {problem.message}")
+        try:
+            out.backward()
+        except Exception as e:
+            return wrong(f"backward on {description} raised {type(e).__name__}: {e}")
         if not _close(_number(out.data), reference.data):
             return wrong(f"{description}: the result's data is {_number(out.data):.6g}, but"
                          f" should be {reference.data:.6g}")
@@ -225,10 +226,9 @@ def _check_broken_op(answer):
         return correct("Right: softplus records 1 / (1 + e**x) = sigmoid(-x) as its local"
                        " derivative instead of sigmoid(x). At x = 0 the two agree (both 0.5),"
                        " so a gradient check at 0 alone would have missed it.")
-    x = Value(0.7)
-    backprop = MYSTERY_OPS[name](x).local_grads[0]
-    h = 1e-6
-    finite = (MYSTERY_OPS[name](Value(0.7 + h)).data - MYSTERY_OPS[name](Value(0.7 - h)).data) / (2 * h)
+    op, x, h = MYSTERY_OPS[name], 0.7, 1e-6
+    backprop = op(Value(x)).local_grads[0]
+    finite = (op(Value(x + h)).data - op(Value(x - h)).data) / (2 * h)
     return wrong(f"{name} is fine: at x = 0.7 backprop gives {backprop:.6f} and finite"
                  f" differences {finite:.6f}. Run gradcheck on every op, at a point such as"
                  " 0.7 (at 0 or 1 a wrong derivative can agree with the right one by chance).")
@@ -259,7 +259,3 @@ def _number(x):
 
 def _close(x, y, rtol=1e-6, atol=1e-9):
     return math.isfinite(x) and abs(x - y) <= atol + rtol * abs(y)
-
-
-__all__ = ["MYSTERY_OPS", "Feedback", "check_broken_op", "check_pow_local_grad",
-           "check_tiny_pow"]
