@@ -19,6 +19,7 @@ import numbers
 import numpy as np
 
 from .autodiff import topological_sort
+from .checks import broadcasting, check_axis, check_matmul, exponent_text, to_float_array
 
 
 class Tensor:
@@ -39,7 +40,9 @@ class Tensor:
     __array_ufunc__ = None  # `ndarray * Tensor` calls Tensor.__rmul__, not numpy
 
     def __init__(self, data, label="", dtype=None, requires_grad=True):
-        self.data = _to_array(data, dtype)
+        if isinstance(data, Tensor):
+            raise TypeError("Tensor(...) got a Tensor; use it directly (or pass its .data)")
+        self.data = to_float_array(data, dtype)
         self.grad = None
         self.label = label
         self.op = ""
@@ -100,7 +103,7 @@ class Tensor:
         if other is NotImplemented:
             return other
         a, b = self.data, other.data
-        out = _broadcasting("add", np.add, a, b)
+        out = broadcasting("add", np.add, a, b)
         # f = a + b:  da = g,  db = g  (summed over broadcast axes)
         return Tensor._result(
             out, "+", (self, other),
@@ -112,7 +115,7 @@ class Tensor:
         if other is NotImplemented:
             return other
         a, b = self.data, other.data
-        out = _broadcasting("mul", np.multiply, a, b)
+        out = broadcasting("mul", np.multiply, a, b)
         # f = a * b:  da = g * b,  db = g * a
         return Tensor._result(
             out, "*", (self, other),
@@ -131,16 +134,19 @@ class Tensor:
             )
         with np.errstate(divide="ignore"):
             out = a**k
-        # f = a**k:  da = g * k * a**(k-1)
-        return Tensor._result(out, f"**{_short(k)}", (self,), (lambda g: g * (k * a ** (k - 1)),))
+
+        def vjp(g):  # f = a**k:  da = g * k * a**(k-1)
+            return g * (k * a ** (k - 1))
+
+        return Tensor._result(out, f"**{exponent_text(k)}", (self,), (vjp,))
 
     def __matmul__(self, other):
         other = _as_tensor(other, self)
         if other is NotImplemented:
             return other
         a, b = self.data, other.data
-        _check_matmul(a.shape, b.shape)
-        out = _broadcasting("matmul", np.matmul, a, b)
+        check_matmul(a.shape, b.shape)
+        out = broadcasting("matmul", np.matmul, a, b)
 
         def vjp_a(g):  # f = a @ b:  da = g @ b^T
             if b.ndim == 1:
@@ -160,7 +166,7 @@ class Tensor:
 
     def sum(self, axis=None, keepdims=False):
         a = self.data
-        axis = _check_axis("sum", axis, a.ndim)
+        axis = check_axis("sum", axis, a.ndim)
         out = a.sum(axis=axis, keepdims=keepdims)
 
         def vjp(g):  # f = sum(a):  da = g copied to every summed position
@@ -172,7 +178,7 @@ class Tensor:
 
     def max(self, axis=None, keepdims=False):
         a = self.data
-        axis = _check_axis("max", axis, a.ndim)
+        axis = check_axis("max", axis, a.ndim)
         if a.size == 0:
             raise ValueError("max: the tensor is empty, so it has no maximum")
         m = a.max(axis=axis, keepdims=True)
@@ -385,28 +391,6 @@ def unbroadcast(grad, shape):
     return grad
 
 
-def _to_array(data, dtype):
-    """Check the user's data and turn it into a float ndarray (a copy)."""
-    if isinstance(data, Tensor):
-        raise TypeError("Tensor(...) got a Tensor; use it directly (or pass its .data)")
-    if isinstance(data, (str, bytes)) or data is None:
-        raise TypeError(f"Tensor(...) needs numbers, got {data!r}")
-    try:
-        arr = np.array(data)
-    except ValueError:
-        raise ValueError(
-            "Tensor(...): the nested lists have different lengths, so they do not form an"
-            f" array: {data!r}; every row must have the same number of entries"
-        ) from None
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"Tensor(...) needs real numbers, got dtype {arr.dtype}: {data!r}")
-    if dtype is None:
-        dtype = arr.dtype if arr.dtype in (np.float32, np.float64) else np.float64
-    if np.dtype(dtype) not in (np.float32, np.float64):
-        raise TypeError(f"Tensor(...): dtype must be float32 or float64, got {dtype}")
-    return arr.astype(dtype)
-
-
 def _as_tensor(x, like):
     """`x` as a Tensor for an op with `like`; constants take `like`'s dtype."""
     if isinstance(x, Tensor):
@@ -418,41 +402,3 @@ def _as_tensor(x, like):
         Tensor.__init__(const, x, dtype=like.data.dtype, requires_grad=False)
         return const
     return NotImplemented
-
-
-def _broadcasting(name, fn, a, b):
-    """fn(a, b), with a clear message when the shapes do not broadcast."""
-    try:
-        return fn(a, b)
-    except ValueError:
-        raise ValueError(
-            f"{name}: shapes {a.shape} and {b.shape} cannot be broadcast together; from the"
-            " right, each pair of dimensions must be equal or 1 (try .reshape or .T)"
-        ) from None
-
-
-def _check_matmul(sa, sb):
-    if not sa or not sb:
-        raise ValueError(f"matmul: {sa} @ {sb}: a 0-d tensor cannot be matrix-multiplied; use *")
-    k_a = sa[-1]
-    k_b = sb[0] if len(sb) == 1 else sb[-2]
-    if k_a != k_b:
-        raise ValueError(f"matmul: {sa} @ {sb}: inner dimensions {k_a} and {k_b} differ")
-
-
-def _check_axis(op, axis, ndim):
-    """Normalise `axis` (None, int or tuple) to non-negative ints, or raise clearly."""
-    if axis is None:
-        return None
-    axes = axis if isinstance(axis, tuple) else (axis,)
-    for ax in axes:
-        if not isinstance(ax, (int, np.integer)) or not -ndim <= ax < ndim:
-            raise ValueError(f"{op}: axis {axis} is out of range for a {ndim}-d tensor")
-    axes = tuple(int(ax) % ndim for ax in axes)
-    if len(set(axes)) != len(axes):
-        raise ValueError(f"{op}: axis {axis} names the same axis twice for a {ndim}-d tensor")
-    return axes if isinstance(axis, tuple) else axes[0]
-
-
-def _short(k):
-    return str(int(k)) if float(k).is_integer() else repr(k)

@@ -13,6 +13,7 @@ import math
 import numbers
 
 from .autodiff import topological_sort
+from .checks import exponent_text
 
 
 class Value:
@@ -81,7 +82,7 @@ class Value:
         _check_pow(a, k)
         # f = a**k:  df/da = k * a**(k-1)
         local = k * _pow(a, k - 1) if a != 0.0 or k >= 1.0 else (0.0 if k == 0.0 else math.inf)
-        return Value._result(_pow(a, k), f"**{_short(k)}", (self,), (local,))
+        return Value._result(_pow(a, k), f"**{exponent_text(k)}", (self,), (local,))
 
     def _pow_value(self, other):
         a, b = self.data, other.data
@@ -237,8 +238,3 @@ def _pow(a, k):
         return a**k
     except OverflowError:
         return math.inf if a > 0 or float(k).is_integer() and k % 2 == 0 else -math.inf
-
-
-def _short(k):
-    """2.0 -> '2', 0.5 -> '0.5': the exponent as it appears in an op name."""
-    return str(int(k)) if float(k).is_integer() else repr(k)

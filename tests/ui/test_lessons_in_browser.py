@@ -1,0 +1,649 @@
+"""Every lesson, opened and run in JupyterLab in a real (headless) browser.
+
+`make test-ui` runs this file and `make test` leaves it out: it needs a Chromium and takes a
+few minutes. nbval (in `make test`) runs each cell without a front end, so it cannot see what
+only a browser shows: a widget that fails to render, a button whose click does nothing, a
+plot that never redraws. This test can. It
+
+- starts JupyterLab from .venv on a free loopback port with a token, with fresh settings in
+  a temporary folder: no news pop-up or update check, and notebook windowing mode `none`,
+  so every cell is rendered and not only the visible ones;
+- drives Debian's Chromium (or any Chromium or Chrome on PATH) with Playwright; no browser
+  is downloaded;
+- for every notebooks/[0-9]*.ipynb: opens it, runs all cells, waits until the kernel is idle
+  and every code cell has run, checks that no cell shows an error and that the lesson's
+  widgets are on the page (EXPECTED_WIDGETS), then uses its apps (INTERACTIONS, further
+  down: step the backward stepper, change the optimizer race, train in the playground);
+- saves screenshots to build/ui-screenshots/: each lesson after running it, and each app
+  before and after it is used.
+
+Options (environment variables):
+    BACKPROPLAB_UI_ROOT      folder of notebooks to serve and test instead of notebooks/,
+                             e.g. a temporary folder with a scratch notebook
+    BACKPROPLAB_UI_BUDGET    seconds for the whole run (default 600); past it the remaining
+                             lessons fail and the server is killed
+"""
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+playwright_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed: run `make test-ui`"
+)
+expect = playwright_api.expect
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = ROOT / ".venv" / "bin"
+NOTEBOOK_ROOT = Path(os.environ.get("BACKPROPLAB_UI_ROOT") or ROOT / "notebooks").resolve()
+SHOTS = ROOT / "build" / "ui-screenshots"
+BUDGET = float(os.environ.get("BACKPROPLAB_UI_BUDGET", "600"))  # seconds, the whole run
+
+STARTUP_TIMEOUT = 90  # s until the server answers /api/status
+RUN_ALL_TIMEOUT = 240  # s for one lesson's run-all (also bounded by the budget)
+ACTION_TIMEOUT = 30_000  # ms for one Playwright action or wait
+APP_TIMEOUT = 90_000  # ms for an app to answer a click (training in the playground)
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync"]
+VIEWPORT = {"width": 1400, "height": 900}
+MAX_SHOT_HEIGHT = 16_000  # px; a longer notebook is cut off in its screenshot
+
+# What each lesson must show once all its cells have run: (what, CSS selector) pairs,
+# keyed by the lesson number at the start of the file name. A lesson that is not listed
+# only has to run without errors. Labels are the widgets' descriptions.
+EXPECTED_WIDGETS = {
+    "00": [
+        ("a slider (the set-up check)", ".widget-slider"),
+    ],
+    "03": [
+        ("the backward stepper's slider", ".widget-slider:has(label:text-is('step'))"),
+        ("the backward stepper's Step button", "button.jupyter-button:text-is('Step ▶')"),
+        ("the backward stepper's Back button", "button.jupyter-button:text-is('◀ Back')"),
+    ],
+    "08": [
+        ("the race's optimizer choice",
+         ".widget-select-multiple:has(label:text-is('optimizers')) select"),
+        ("the race's surface dropdown", ".widget-dropdown:has(label:text-is('surface'))"),
+        ("the race's start sliders", ".widget-slider:has(label:text-is('start x'))"),
+        ("a learning-rate slider of the race", ".widget-slider:has(label:text-matches('^lr '))"),
+        ("the race's plot", ".widget-output img"),
+    ],
+    "09": [
+        ("the playground's Train button", "button.jupyter-button:text-is('Train')"),
+        ("the playground's Step button", "button.jupyter-button:text-is('Step')"),
+        ("the playground's optimizer dropdown",
+         ".widget-dropdown:has(label:text-is('optimizer')) select"),
+        ("the playground's dataset dropdown",
+         ".widget-dropdown:has(label:text-is('dataset')) select"),
+        ("the playground's learning-rate slider",
+         ".widget-slider:has(label:text-is('learning rate'))"),
+        ("the playground's plot", ".widget-output img"),
+    ],
+}
+
+# Settings for the fresh JupyterLab: JUPYTERLAB_SETTINGS_DIR/<plugin>.jupyterlab-settings.
+LAB_SETTINGS = {
+    # No "would you like news?" toast, no news fetched, no update check.
+    "@jupyterlab/apputils-extension:notification": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+    # JupyterLab 4 attaches only the cells in view by default; "none" renders them all.
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+}
+# Server side (JUPYTER_CONFIG_DIR/jupyter_server_config.json): no news feed, no update check.
+SERVER_CONFIG = {
+    "LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"},
+}
+
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # no proxy for loopback
+
+
+def lesson_notebooks():
+    return sorted(NOTEBOOK_ROOT.glob("[0-9]*.ipynb"))
+
+
+def lesson_number(path):
+    return re.match(r"\d+", path.name).group().zfill(2)
+
+
+# ---- the time budget -----------------------------------------------------------------
+
+
+class Budget:
+    """The whole run's deadline; every wait is cut to what is left of it."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+
+    def left(self):
+        return self.deadline - time.monotonic()
+
+    def check(self, doing):
+        if self.left() <= 0:
+            pytest.fail(f"the UI test ran out of its {self.seconds:.0f} s budget before {doing}"
+                        " (BACKPROPLAB_UI_BUDGET sets it)")
+
+    def ms(self, timeout_ms):
+        """A Playwright timeout (ms), cut to the time left (at least 1 s)."""
+        return max(1000, min(timeout_ms, self.left() * 1000))
+
+
+# ---- the JupyterLab server -----------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url, timeout=10):
+    with OPENER.open(url, timeout=timeout) as response:
+        return response.status, response.read()
+
+
+def request(method, url):
+    with OPENER.open(urllib.request.Request(url, method=method), timeout=10) as response:
+        return response.status
+
+
+def write_fresh_settings(home):
+    """Config, settings and runtime folders under `home`; returns the server's environment."""
+    dirs = {name: home / name for name in ("config", "settings", "runtime")}
+    for path in dirs.values():
+        path.mkdir(parents=True)
+    (dirs["config"] / "jupyter_server_config.json").write_text(json.dumps(SERVER_CONFIG))
+    for plugin_id, settings in LAB_SETTINGS.items():
+        package, plugin = plugin_id.split(":")
+        path = dirs["settings"] / package / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(settings))
+    env = dict(os.environ)
+    env["JUPYTER_CONFIG_DIR"] = str(dirs["config"])
+    env["JUPYTERLAB_SETTINGS_DIR"] = str(dirs["settings"])
+    env["JUPYTER_RUNTIME_DIR"] = str(dirs["runtime"])
+    env.pop("JUPYTER_TOKEN", None)
+    return env
+
+
+def stop_group(process, grace=10):
+    """Stop a process and everything in its process group (the server and its kernels)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=grace)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+class Lab:
+    """A running JupyterLab: its base URL, token and log."""
+
+    def __init__(self, base, token, process, log_path):
+        self.base, self.token, self.process, self.log_path = base, token, process, log_path
+
+    def url(self, path):
+        sep = "&" if "?" in path else "?"
+        return f"{self.base}{path}{sep}token={self.token}"
+
+    def log_tail(self, n=40):
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
+
+    def json(self, path):
+        return json.loads(get(self.url(path))[1])
+
+    def shut_down_kernels(self):
+        """Delete every session (and so its kernel): a finished lesson frees the CPU."""
+        for session in self.json("/api/sessions"):
+            try:
+                request("DELETE", self.url(f"/api/sessions/{session['id']}"))
+            except urllib.error.HTTPError:
+                pass
+
+
+@pytest.fixture(scope="module")
+def budget():
+    return Budget(BUDGET)
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory, budget):
+    jupyter = VENV_BIN / "jupyter"
+    if not jupyter.exists():
+        pytest.fail(f"{jupyter} is missing: run `make test-ui`, which creates .venv")
+    home = tmp_path_factory.mktemp("lab")
+    env = write_fresh_settings(home)
+    port, token = free_port(), secrets.token_hex(16)
+    command = [
+        str(jupyter), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={NOTEBOOK_ROOT}",
+        "--LabApp.expose_app_in_browser=True",
+    ]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    log_path = home / "lab.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(command, cwd=NOTEBOOK_ROOT, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   start_new_session=True)
+    # Last resort if a step hangs past the budget: kill the server, so every wait fails.
+    watchdog = threading.Timer(budget.left() + 60, stop_group, args=(process, 5))
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        server = Lab(f"http://127.0.0.1:{port}", token, process, log_path)
+        wait_until_ready(server)
+        yield server
+    finally:
+        watchdog.cancel()
+        stop_group(process)
+
+
+def wait_until_ready(server):
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(f"jupyter lab exited with {server.process.returncode}:\n"
+                        f"{server.log_tail()}")
+        try:
+            if get(server.url("/api/status"))[0] == 200:
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"no answer from JupyterLab in {STARTUP_TIMEOUT} s:\n{server.log_tail()}")
+
+
+# ---- the browser ---------------------------------------------------------------------
+
+
+def find_browser():
+    for name in BROWSERS:
+        if path := shutil.which(name):
+            return path
+    pytest.fail("no Chromium or Chrome on PATH (looked for " + ", ".join(BROWSERS) + "):"
+                " install one, e.g. `apt-get install chromium` on Debian or Ubuntu")
+
+
+@pytest.fixture(scope="module")
+def browser(lab, tmp_path_factory):
+    """One headless Chromium with a fresh profile, for all lessons."""
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with playwright_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(profile), executable_path=find_browser(), headless=True, args=BROWSER_ARGS,
+            viewport=VIEWPORT)
+        context.set_default_timeout(ACTION_TIMEOUT)
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@pytest.fixture(scope="module")
+def shots():
+    """build/ui-screenshots/, emptied of the previous run's pictures."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SHOTS.glob("*.png"):
+        old.unlink()
+    return SHOTS
+
+
+# ---- talking to JupyterLab in the page ---------------------------------------------------
+
+# The notebook panel whose file is `path` (JupyterLab's own objects, exposed as
+# window.jupyterapp by --LabApp.expose_app_in_browser).
+FIND_PANEL = """
+const findPanel = (path) => {
+    for (const w of window.jupyterapp.shell.widgets('main')) {
+        if (w.context && w.context.path === path && w.content && w.sessionContext) return w;
+    }
+    return null;
+};
+"""
+
+JS_STATE = FIND_PANEL + """
+(path) => {
+    const panel = findPanel(path);
+    const dialog = document.querySelector('.jp-Dialog');
+    const state = {
+        panel: !!panel, dialog: dialog ? dialog.innerText.slice(0, 500) : null,
+        runAll: window.__bplRunAll || null,
+    };
+    if (!panel) return state;
+    const session = panel.sessionContext.session;
+    state.ready = panel.context.isReady && panel.sessionContext.isReady;
+    state.kernel = session && session.kernel ? session.kernel.status : null;
+    state.cells = panel.content.widgets.length;
+    state.notRun = panel.content.widgets
+        .map((cell, i) => [cell, i])
+        .filter(([cell]) => cell.model.type === 'code' && cell.model.executionCount === null)
+        .map(([cell, i]) => i);
+    return state;
+}
+"""
+
+JS_RUN_ALL = FIND_PANEL + """
+(path) => {
+    const panel = findPanel(path);
+    window.jupyterapp.shell.activateById(panel.id);
+    window.__bplRunAll = {done: false, result: null, error: null};
+    window.jupyterapp.commands.execute('notebook:run-all-cells').then(
+        (result) => { window.__bplRunAll = {done: true, result: result, error: null}; },
+        (error) => { window.__bplRunAll = {done: true, result: null, error: String(error)}; });
+}
+"""
+
+# Every cell as the model and the page have it: execution count, outputs, rendered text.
+JS_CELLS = FIND_PANEL + """
+(path) => findPanel(path).content.widgets.map((cell, index) => {
+    const info = {index: index, type: cell.model.type, count: null, outputs: [], shown: []};
+    if (cell.model.type !== 'code') return info;
+    info.count = cell.model.executionCount;
+    info.outputs = cell.model.outputs.toJSON().map((o) => ({
+        type: o.output_type, ename: o.ename || null, evalue: o.evalue || null,
+        name: o.name || null,
+    }));
+    info.shown = [...cell.node.querySelectorAll('.jp-OutputArea-output')].map((el) => ({
+        mime: el.getAttribute('data-mime-type'),
+        text: el.innerText.slice(0, 3000),
+        rendered: [...el.querySelectorAll('.jp-RenderedText')]
+            .map((r) => r.innerText.slice(0, 3000)),
+    }));
+    return info;
+})
+"""
+
+JS_SCROLL_HEIGHT = """
+() => {
+    const outer = document.querySelector(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
+    return outer ? [outer.scrollHeight, outer.clientHeight] : null;
+}
+"""
+
+
+def open_lesson(context, lab, path, budget):
+    """A new page showing the notebook, its kernel started and idle."""
+    page = context.new_page()
+    workspace = f"ui-{path.stem}-{secrets.token_hex(3)}"  # nothing restored from other runs
+    page.goto(lab.url(f"/lab/workspaces/{workspace}/tree/{path.name}"),
+              timeout=budget.ms(60_000))
+    page.wait_for_function("() => window.jupyterapp !== undefined", timeout=budget.ms(60_000))
+    wait_for_state(page, path, budget, 120, "the notebook to open with an idle kernel",
+                   lambda s: s["panel"] and s.get("ready") and s.get("kernel") == "idle")
+    return page
+
+
+def wait_for_state(page, path, budget, seconds, what, done):
+    """Poll the notebook's state until `done(state)`; fail with the state on timeout, or
+    at once if a dialog shows up or the kernel dies."""
+    deadline = time.monotonic() + min(seconds, max(1.0, budget.left()))
+    state = None
+    while time.monotonic() < deadline:
+        state = page.evaluate(JS_STATE, path.name)
+        if state.get("dialog"):
+            pytest.fail(f"{path.name}: a dialog came up while waiting for {what}:\n"
+                        f"{state['dialog']}")
+        if state.get("kernel") == "dead":
+            pytest.fail(f"{path.name}: the kernel is {state['kernel']} (waiting for {what})")
+        if done(state):
+            return state
+        time.sleep(0.5)
+    pytest.fail(f"{path.name}: gave up waiting {seconds} s for {what}; last state: {state}")
+
+
+def run_all_cells(page, path, budget):
+    """Run every cell; wait until run-all is done, the kernel idle, and no cell pending."""
+    page.evaluate(JS_RUN_ALL, path.name)
+
+    def finished(state):
+        run_all = state.get("runAll") or {}
+        return run_all.get("done") and state.get("kernel") == "idle"
+
+    state = wait_for_state(page, path, budget, RUN_ALL_TIMEOUT, "run-all to finish", finished)
+    if state["runAll"]["error"]:
+        pytest.fail(f"{path.name}: notebook:run-all-cells failed: {state['runAll']['error']}")
+    # Idle twice, half a second apart: late widget messages have arrived.
+    time.sleep(0.5)
+    wait_for_state(page, path, budget, 30, "the kernel to stay idle",
+                   lambda s: s.get("kernel") == "idle")
+
+
+def expected_error_cells(path):
+    """Cells allowed to show an error: tagged raises-exception or marked for nbval."""
+    cells = json.loads(path.read_text())["cells"]
+    allowed = set()
+    for i, cell in enumerate(cells):
+        source = "".join(cell.get("source", ""))
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "raises-exception" in tags or "NBVAL_RAISES_EXCEPTION" in source:
+            allowed.add(i)
+    return allowed, cells
+
+
+def cell_problems(path, cells_shown):
+    """What is wrong in the run notebook, one line per problem (empty if nothing)."""
+    allowed, cells = expected_error_cells(path)
+    problems = []
+    for cell in cells_shown:
+        i = cell["index"]
+        if cell["type"] != "code":
+            continue
+        source = "".join(cells[i].get("source", "")) if i < len(cells) else ""
+        first = source.strip().splitlines()[0][:80] if source.strip() else "(empty)"
+        where = f"cell {i} ({first!r})"
+        if cell["count"] is None:
+            problems.append(f"{where} did not run")
+        if i in allowed:
+            continue
+        for out in cell["outputs"]:
+            if out["type"] == "error":
+                problems.append(f"{where} raised {out['ename']}: {out['evalue']}")
+        for shown in cell["shown"]:
+            texts = [shown["text"], *shown["rendered"]]
+            if shown["mime"] == "application/vnd.jupyter.stderr" and any(
+                    "Traceback" in t for t in texts):
+                problems.append(f"{where} shows a traceback on stderr:\n{shown['text'][:1500]}")
+            elif any("Traceback" in t for t in shown["rendered"]):
+                problems.append(f"{where} shows a traceback:\n{shown['text'][:1500]}")
+            if "Error displaying widget" in shown["text"]:
+                problems.append(f"{where}: a widget failed to render in the browser:"
+                                f" {shown['text'][:300]}")
+    return problems
+
+
+def screenshot_notebook(page, file):
+    """The whole notebook in one picture: the viewport is made as tall as the notebook."""
+    sizes = page.evaluate(JS_SCROLL_HEIGHT)
+    height = VIEWPORT["height"]
+    if sizes:
+        scroll_height, client_height = sizes
+        height = min(MAX_SHOT_HEIGHT, VIEWPORT["height"] + scroll_height - client_height)
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
+    try:
+        page.wait_for_timeout(500)  # let the widgets lay themselves out again
+        page.screenshot(path=str(file), full_page=True)
+    finally:
+        page.set_viewport_size(VIEWPORT)
+
+
+# ---- the apps ------------------------------------------------------------------------
+
+
+def button(scope, label):
+    return scope.locator("button.jupyter-button").filter(
+        has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
+
+
+def labelled(scope, kind, label):
+    """The ipywidget of a kind (dropdown, slider, ...) whose description is `label`."""
+    return scope.locator(f".widget-{kind}").filter(
+        has=scope.page.locator(f"label.widget-label:text-is('{label}')"))
+
+
+def app_with(page, *inner_selectors):
+    """The outermost widget box holding all of `inner_selectors` (the first such app)."""
+    boxes = page.locator(".jp-OutputArea-output .widget-box")
+    for selector in inner_selectors:
+        boxes = boxes.filter(has=page.locator(selector))
+    return boxes.first
+
+
+def image_src(app):
+    return app.locator(".widget-output img").first.get_attribute("src")
+
+
+def step_the_stepper(page, shoot, budget):
+    """Lesson 03: Step moves the slider on and shows the next chain-rule line."""
+    app = app_with(page, "button.jupyter-button:text-is('Step ▶')", ".widget-html code")
+    text = app.locator(".widget-html code").first
+    readout = labelled(app, "slider", "step").locator(".widget-readout")
+    expect(text).to_contain_text("step 0 of", timeout=budget.ms(ACTION_TIMEOUT))
+    before, graph_before = text.inner_text(), app.locator("svg").first.inner_html()
+    shoot(app, "before-step")
+    button(app, "Step ▶").click(timeout=budget.ms(ACTION_TIMEOUT))
+    expect(text).not_to_have_text(before, timeout=budget.ms(ACTION_TIMEOUT))
+    expect(text).to_contain_text("step 1 of", timeout=budget.ms(ACTION_TIMEOUT))
+    expect(readout).to_have_text("1", timeout=budget.ms(ACTION_TIMEOUT))
+    page.wait_for_timeout(300)
+    assert app.locator("svg").first.inner_html() != graph_before, \
+        "the stepper's graph did not change after Step"
+    button(app, "Step ▶").click(timeout=budget.ms(ACTION_TIMEOUT))
+    expect(text).to_contain_text("step 2 of", timeout=budget.ms(ACTION_TIMEOUT))
+    shoot(app, "after-step")
+
+
+def change_the_race(page, shoot, budget):
+    """Lesson 08: adding an optimizer to the race reruns it and redraws the plot."""
+    app = app_with(page, ".widget-select-multiple select", ".widget-output img")
+    select = labelled(app, "select-multiple", "optimizers").locator("select")
+    options = select.evaluate("s => [...s.options].map(o => [o.textContent, o.selected])")
+    unselected = [name for name, selected in options if not selected]
+    assert unselected, f"every optimizer is already in the race: {options}"
+    new = unselected[0]
+    expect(app.locator(".widget-output img")).to_have_count(1, timeout=budget.ms(ACTION_TIMEOUT))
+    src = image_src(app)
+    shoot(app, "before-select")
+    select.locator("option").filter(has_text=re.compile(rf"^{re.escape(new)}$")).click(
+        modifiers=["ControlOrMeta"], timeout=budget.ms(ACTION_TIMEOUT))
+    chosen = select.evaluate("s => [...s.options].filter(o => o.selected).map(o => o.textContent)")
+    assert new in chosen and len(chosen) == sum(s for _, s in options) + 1, \
+        f"ctrl-click on {new!r} should add it to the selection {options}, gave {chosen}"
+    # The kernel reruns the race: a learning-rate slider for it, a new picture.
+    expect(labelled(app, "slider", f"lr {new}")).to_be_visible(timeout=budget.ms(APP_TIMEOUT))
+    expect(app.locator(".widget-output img").first).not_to_have_attribute(
+        "src", src, timeout=budget.ms(APP_TIMEOUT))
+    page.wait_for_timeout(500)
+    shoot(app, "after-select")
+
+
+def train_the_playground(page, shoot, budget):
+    """Lesson 09: another optimizer, a larger learning rate, Train: status and plot change."""
+    app = app_with(page, "button.jupyter-button:text-is('Train')", ".widget-output img")
+    optimizer = labelled(app, "dropdown", "optimizer").locator("select")
+    current = optimizer.input_value()
+    names = optimizer.locator("option").all_inner_texts()
+    other = next(name for name in names if name != current)
+    optimizer.select_option(label=other, timeout=budget.ms(ACTION_TIMEOUT))
+    assert optimizer.input_value() != current, f"the optimizer dropdown stayed at {current}"
+
+    lr = labelled(app, "slider", "learning rate")
+    readout = lr.locator(".widget-readout")
+    lr_before = readout.inner_text()
+    lr.locator(".noUi-handle").first.focus()
+    for _ in range(3):
+        lr.locator(".noUi-handle").first.press("ArrowRight")
+    expect(readout).not_to_have_text(lr_before, timeout=budget.ms(ACTION_TIMEOUT))
+
+    status = app.locator(".widget-html").filter(has_text=re.compile(r"\bstep \d+"))
+    expect(status).to_have_count(1, timeout=budget.ms(ACTION_TIMEOUT))
+    status_before, src = status.inner_text(), image_src(app)
+    shoot(app, "before-train")
+    train = button(app, "Train")
+    train.click(timeout=budget.ms(ACTION_TIMEOUT))
+    expect(status).not_to_have_text(status_before, timeout=budget.ms(APP_TIMEOUT))
+    expect(app.locator(".widget-output img").first).not_to_have_attribute(
+        "src", src, timeout=budget.ms(APP_TIMEOUT))
+    # Training runs as a task with Train disabled; wait for the end, then a quiet moment.
+    expect(train).to_be_enabled(timeout=budget.ms(APP_TIMEOUT))
+    page.wait_for_timeout(1000)
+    expect(train).to_be_enabled(timeout=budget.ms(APP_TIMEOUT))
+    final = status.inner_text()
+    assert re.search(r"step [1-9]\d* · loss", final), f"unexpected status after Train: {final!r}"
+    assert readout.inner_text() != lr_before
+    shoot(app, "after-train")
+
+
+# The apps each lesson's test uses after the run, by lesson number.
+INTERACTIONS = {
+    "03": [step_the_stepper],
+    "08": [change_the_race],
+    "09": [train_the_playground],
+}
+
+
+# ---- the test ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", lesson_notebooks(), ids=lambda p: p.stem)
+def test_lesson_runs_in_the_browser(path, lab, browser, shots, budget):
+    budget.check(f"opening {path.name}")
+    number = lesson_number(path)
+    page = open_lesson(browser, lab, path, budget)
+    try:
+        def shoot(app, step):
+            app.screenshot(path=str(shots / f"{path.stem}-{step}.png"),
+                           timeout=budget.ms(ACTION_TIMEOUT))
+
+        run_all_cells(page, path, budget)
+        cells_shown = page.evaluate(JS_CELLS, path.name)
+        screenshot_notebook(page, shots / f"{path.stem}-run-all.png")
+        problems = cell_problems(path, cells_shown)
+        assert not problems, f"{path.name} in JupyterLab:\n" + "\n".join(problems)
+
+        toasts = page.locator(".Toastify__toast").all_inner_texts()
+        assert not [t for t in toasts if "news" in t.lower()], f"a news pop-up: {toasts}"
+
+        for what, selector in EXPECTED_WIDGETS.get(number, []):
+            budget.check(f"looking for {what} in {path.name}")
+            expect(page.locator(selector).first, f"{path.name}: {what} ({selector})").to_be_visible(
+                timeout=budget.ms(ACTION_TIMEOUT))
+
+        for use in INTERACTIONS.get(number, []):
+            budget.check(f"{use.__name__} in {path.name}")
+            use(page, lambda app, step, n=use.__name__: shoot(app, f"{n}-{step}"), budget)
+    finally:
+        page.close()
+        lab.shut_down_kernels()
+
+
+def test_the_settings_took_effect(lab):
+    """The fresh settings are the ones the server hands the page (not the user's own)."""
+    tracker = lab.json("/lab/api/settings/@jupyterlab/notebook-extension:tracker")
+    notification = lab.json("/lab/api/settings/@jupyterlab/apputils-extension:notification")
+    assert tracker["settings"]["windowingMode"] == "none", tracker["settings"]
+    assert notification["settings"]["fetchNews"] == "false", notification["settings"]
+    assert notification["settings"]["checkForUpdates"] is False, notification["settings"]
