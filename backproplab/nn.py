@@ -222,6 +222,8 @@ class Layer(Module):
         W = init_weights(n_in, n_out, init or _default_init(activation), seed=seed)
         self.neurons = [Neuron(n_in, activation, weights=W[:, j]) for j in range(n_out)]
         self.n_in, self.n_out = n_in, n_out
+        for name, p in self.named_parameters():  # unique labels for drawings: W[0,1], b[1]
+            p.label = name
 
     def forward(self, x):
         out = [n(x) for n in self.neurons]

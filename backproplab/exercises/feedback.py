@@ -33,10 +33,11 @@ class Feedback:
     def _repr_html_(self):
         colour = {True: "#e8f5e9", False: "#ffebee", None: "#f5f5f5"}[self.ok]
         border = {True: "#2e7d32", False: "#c62828", None: "#9e9e9e"}[self.ok]
+        # "Not attempted yet" messages say so themselves; the others get a heading
+        heading = "" if self.ok is None else f"<b>{self.status.capitalize()}.</b> "
         return (
             f"<div style='background:{colour};border-left:4px solid {border};"
-            f"padding:6px 10px;color:#222'><b>{self.status.capitalize()}.</b> "
-            f"{html.escape(self.message)}</div>"
+            f"padding:6px 10px;color:#222'>{heading}{html.escape(self.message)}</div>"
         )
 
 

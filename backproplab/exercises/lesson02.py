@@ -1,7 +1,7 @@
 """Checkers for lesson 02 (computational graphs).
 
     from backproplab.exercises import lesson02 as ex
-    ex.check_forward(out)                                        # Exercise 2.1
+    ex.check_forward(out_value)                                  # Exercise 2.1
     ex.check_local_gradients(d_mul_da, d_mul_db, d_tanh, d_pow)  # Exercise 2.2
     ex.check_graph_counts(n_nodes, n_leaves)                     # Exercise 2.3
 """
@@ -15,9 +15,9 @@ from .feedback import Feedback, as_number, correct, diagnose, is_unattempted, wr
 X, Y, Z = 0.5, -1.5, 3.0
 
 
-def check_forward(out):
+def check_forward(out_value):
     """Exercise 2.1: the value of the root of out = z * exp(x + y) at x, y, z = X, Y, Z."""
-    value, feedback = as_number(out, "out")
+    value, feedback = as_number(out_value, "out_value")
     if feedback is not None:
         return feedback
     s = X + Y
@@ -35,7 +35,7 @@ def check_forward(out):
         (-Z * e, "The sign is off: exp(...) is always positive and z = 3, so out > 0."),
     ]
     # a forward pass done by hand with 4 significant digits is right too
-    result = diagnose(value, Z * e, rtol=1e-3, what="out", hints=hints)
+    result = diagnose(value, Z * e, rtol=1e-3, what="out_value", hints=hints)
     if result.ok:
         return correct(f"Right: x + y = {s:g}, exp({s:g}) = {e:.4f}, times z = {Z * e:.4f}."
                        " Each node needs only the values of the nodes that point to it.")

@@ -3,8 +3,8 @@
     from backproplab.exercises import lesson06 as ex
     ex.check_dW(dW)                         # exercise 6.1: dW of Y = X @ W for ex.X, ex.dY
     ex.check_bias_grad(db)                  # exercise 6.2: the gradient of a broadcast bias
-    ex.check_softmax_ce_row(grad_row)       # exercise 6.3: d(mean cross-entropy)/d(row 1)
-    ex.check_linear_backward(linear_backward)   # exercise 6.4: the backward of X @ W + b
+    ex.check_linear_backward(linear_backward)   # exercise 6.3: the backward of X @ W + b
+    ex.check_softmax_ce_row(grad_row)       # exercise 6.4: d(mean cross-entropy)/d(row 1)
 
 The data of each exercise is defined here (ex.X, ex.dY, ...), so the notebook and the
 checker cannot disagree about it.
@@ -31,7 +31,7 @@ dZ = np.array([[0.5, -1.0, 2.0],
                [0.5, 0.5, 0.5]])
 B_SHAPE = (3,)
 
-# ---- exercise 6.3: logits of a batch of 4 over 3 classes, and the right classes ----
+# ---- exercise 6.4: logits of a batch of 4 over 3 classes, and the right classes ----
 logits = np.array([[2.0, 1.0, 0.1],
                    [0.5, 2.5, -1.0],
                    [1.0, 1.0, 1.0],
@@ -97,12 +97,12 @@ def _check_dW(dW):
                      " gradient always has the shape of its tensor. Which product of X"
                      " (3, 2) and dY (3, 4) has shape (2, 4)?")
     hints = [
-        (expected / len(X), "that is X^T dY divided by the batch size 3. Nothing here is"
+        (expected / len(X), "That is X^T dY divided by the batch size 3. Nothing here is"
                             " averaged: each row i adds dY[i, j] * X[i, k] to dW[k, j]."),
-        (X[:2].T @ dY[:2], "you used only the first two rows. Every row of the batch"
+        (X[:2].T @ dY[:2], "You used only the first two rows. Every row of the batch"
                            " multiplies W, so every row adds to dW: sum over all 3 rows."),
         (np.outer(X.sum(axis=0), dY.sum(axis=0)),
-         "that is (sum of X's rows) times (sum of dY's rows): you summed before"
+         "That is (sum of X's rows) times (sum of dY's rows): you summed before"
          " multiplying. dW[k, j] = sum over i of X[i, k] * dY[i, j], row by row."),
     ]
     feedback = diagnose(got, expected, what="dW", hints=hints)
@@ -148,7 +148,7 @@ def _check_bias_grad(db):
                          " batch, axis=0.")
         if got.shape == (1, 3):
             if np.allclose(got[0], expected):
-                return wrong("the numbers are right, but db has shape (1, 3) and b has"
+                return wrong("The numbers are right, but db has shape (1, 3) and b has"
                              " shape (3,): leave out keepdims=True.")
             return wrong("db has shape (1, 3), but b has shape (3,): sum over axis=0"
                          " without keepdims.")
@@ -158,11 +158,11 @@ def _check_bias_grad(db):
         return wrong(f"db has shape {_shape_text(got.shape)}, but b has shape (3,): one"
                      " gradient entry per bias entry.")
     hints = [
-        (dZ.mean(axis=0), "that is the mean of the rows. b is used in full by each of the 4"
+        (dZ.mean(axis=0), "That is the mean of the rows. b is used in full by each of the 4"
                           " rows, so each row adds its whole gradient: a sum, not a mean."),
-        (dZ[0], "that is row 0 of dZ only. b was added to all 4 rows: add up all their"
+        (dZ[0], "That is row 0 of dZ only. b was added to all 4 rows: add up all their"
                 " gradients."),
-        (dZ[-1], "that is the last row of dZ only. b was added to all 4 rows: add up all"
+        (dZ[-1], "That is the last row of dZ only. b was added to all 4 rows: add up all"
                  " their gradients."),
     ]
     feedback = diagnose(got, expected, what="db", hints=hints)
@@ -174,78 +174,6 @@ def _check_bias_grad(db):
 
 
 # ---------- exercise 6.3 ----------
-
-
-def _softmax(z):
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-def softmax_ce_row_answer():
-    """(softmax(z) - onehot(y)) / batch for row ROW."""
-    n, c = logits.shape
-    return (_softmax(logits[ROW]) - np.eye(c)[targets[ROW]]) / n
-
-
-def check_softmax_ce_row(grad_row):
-    """Exercise 6.3: the gradient of cross_entropy(logits, targets) with respect to
-    logits[1], a row of 3 numbers."""
-    try:
-        return _check_softmax_ce_row(grad_row)
-    except Exception as e:
-        return wrong(f"could not check your answer ({type(e).__name__}: {e})")
-
-
-def _check_softmax_ce_row(grad_row):
-    got, problem = _array(grad_row, "grad_row")
-    if problem is not None:
-        return problem
-    n, c = logits.shape
-    expected = softmax_ce_row_answer()
-    p = _softmax(logits[ROW])
-    onehot = np.eye(c)[targets[ROW]]
-    full = (_softmax(logits) - np.eye(c)[targets]) / n
-    if got.shape == full.shape:
-        if np.allclose(got, full):
-            return wrong("that is the gradient of the whole batch, shape (4, 3); the exercise"
-                         " asks for row 1 only: grad[1].")
-        return wrong("grad_row has shape (4, 3), the whole batch; give row 1 only, 3"
-                     " numbers.")
-    if got.shape != (c,):
-        return wrong(f"grad_row has shape {_shape_text(got.shape)}; the row has {c} logits,"
-                     f" so its gradient has {c} numbers.")
-    wrong_class = int(np.argmax(logits[ROW]))
-    hints = [
-        (p - onehot, "that is softmax - onehot for one example. The loss is the mean over a"
-                     f" batch of {n}, so every row's gradient is divided by {n}."),
-        (onehot - p, "the sign is flipped, and the batch mean divides by 4: (softmax -"
-                     " onehot) / 4. Increasing the right logit lowers the loss, so its"
-                     " gradient is negative."),
-        ((onehot - p) / n, "the sign is flipped: the gradient is (softmax - onehot) / 4."
-                           " Increasing the right logit lowers the loss, so its gradient is"
-                           " negative."),
-        (p / n, "that is softmax / 4: you left out the one-hot part. The right class"
-                f" (class {targets[ROW]}) also gets -1 / 4."),
-        (p, "that is softmax alone: subtract the one-hot vector of the right class"
-            f" (class {targets[ROW]}) and divide by the batch size 4."),
-        ((p - np.eye(c)[wrong_class]) / n,
-         f"you subtracted the one-hot vector of class {wrong_class}, the class with the"
-         f" largest logit. The right class for row 1 is targets[1] = {targets[ROW]}."),
-        ((p - np.eye(c)[0]) / n, "you subtracted the one-hot vector of class 0; the right"
-                                 f" class for row 1 is targets[1] = {targets[ROW]}."),
-        (-onehot / (p * n), "that is the gradient with respect to the probabilities, -1 /"
-                            " p_y. Going through the softmax turns it into (p - onehot)"
-                            " / 4 for the logits."),
-    ]
-    feedback = diagnose(got, expected, rtol=1e-4, atol=1e-7, what="grad_row", hints=hints)
-    if feedback.ok:
-        return correct("Right: (softmax(z) - onehot) / 4. The right class (2) is pushed up,"
-                       " the others down in proportion to their probability, and the three"
-                       " numbers add up to 0.")
-    return feedback
-
-
-# ---------- exercise 6.4 ----------
 
 # (batch, n_in, n_out) of the layers the checker tries; batch 1 and n_out 1 included.
 LINEAR_CASES = [(4, 3, 2), (1, 2, 3), (5, 1, 1), (3, 4, 4)]
@@ -264,7 +192,7 @@ def _linear_cases():
 
 
 def check_linear_backward(linear_backward):
-    """Exercise 6.4: a function (X, W, b, dZ) -> (dX, dW, db) for Z = X @ W + b.
+    """Exercise 6.3: a function (X, W, b, dZ) -> (dX, dW, db) for Z = X @ W + b.
 
     Tried on several layer sizes; each result is compared with what Tensor.backward gives.
     """
@@ -287,13 +215,16 @@ def _check_linear_backward(fn):
     if not callable(fn):
         return wrong(f"linear_backward should be a function, got {type(fn).__name__}")
     for Xa, Wa, ba, dZa in _linear_cases():
-        size = (f"for X of shape {_shape_text(Xa.shape)}, W {_shape_text(Wa.shape)},"
+        size = (f"For X of shape {_shape_text(Xa.shape)}, W {_shape_text(Wa.shape)},"
                 f" b {_shape_text(ba.shape)}")
         result, problem = call_answer(fn, Xa.copy(), Wa.copy(), ba.copy(), dZa.copy())
         if problem is not None:
-            if problem.ok is False:
-                return wrong(f"{size}: {problem.message}")
-            return problem
+            if problem.ok is None:
+                return not_attempted("linear_backward")
+            hint = (" The two sizes in the middle of a product A @ B must match: check the"
+                    " shapes, and where a transpose .T belongs." if "matmul" in problem.message
+                    else "")
+            return wrong(f"{size}: {problem.message}.{hint}")
         if not isinstance(result, (tuple, list)) or len(result) != 3:
             return wrong("linear_backward should return three arrays, (dX, dW, db); got"
                          f" {type(result).__name__}"
@@ -323,23 +254,27 @@ def _check_part(name, got, want, Xa, Wa, dZa, size):
     batch = len(Xa)
     shape = f"{name[1:]} has shape {_shape_text(want.shape)}, and so must {name}"
     mistakes = {
-        "dX": [(dZa @ Wa, f"dZ @ W; {shape}: dZ @ W^T"),
-               (Wa @ dZa.T, f"W @ dZ^T, the transpose of dX; {shape}: dZ @ W^T"),
-               (Xa.T @ dZa, "X^T @ dZ, which is dW; dX is dZ @ W^T")],
-        "dW": [(dZa.T @ Xa, f"dZ^T @ X, the transpose of dW; {shape}: X^T @ dZ"),
-               (dZa @ Wa.T, "dZ @ W^T, which is dX; dW is X^T @ dZ"),
-               (Xa.T @ dZa / batch, "X^T @ dZ divided by the batch size; nothing is averaged"
-                                    " here, every row adds its part in full")],
-        "db": [(dZa.mean(axis=0), "the mean of dZ's rows; b is used in full by every row,"
-                                  " so add the rows up"),
-               (dZa.sum(axis=1), f"a sum over axis=1; {shape}: sum over the batch, axis=0"),
-               (dZa.sum(), "the sum of all of dZ; sum each column separately, axis=0"),
-               (dZa.sum(axis=0, keepdims=True), f"the right numbers, but {shape}: leave out"
-                                                " keepdims=True"),
-               (dZa, f"dZ itself; {shape}: add up the rows, where b was used")],
+        "dX": [(lambda: dZa @ Wa, f"dZ @ W; {shape}: dZ @ W^T"),
+               (lambda: Wa @ dZa.T, f"W @ dZ^T, the transpose of dX; {shape}: dZ @ W^T"),
+               (lambda: Xa.T @ dZa, "X^T @ dZ, which is dW; dX is dZ @ W^T")],
+        "dW": [(lambda: dZa.T @ Xa, f"dZ^T @ X, the transpose of dW; {shape}: X^T @ dZ"),
+               (lambda: dZa @ Wa.T, "dZ @ W^T, which is dX; dW is X^T @ dZ"),
+               (lambda: Xa.T @ dZa / batch, "X^T @ dZ divided by the batch size; nothing is"
+                                            " averaged here, every row adds its part in full")],
+        "db": [(lambda: dZa.mean(axis=0), "the mean of dZ's rows; b is used in full by every"
+                                          " row, so add the rows up"),
+               (lambda: dZa.sum(axis=1), f"a sum over axis=1; {shape}: sum over the batch,"
+                                         " axis=0"),
+               (lambda: dZa.sum(), "the sum of all of dZ; sum each column separately, axis=0"),
+               (lambda: dZa.sum(axis=0, keepdims=True), f"the right numbers, but {shape}:"
+                                                        " leave out keepdims=True"),
+               (lambda: dZa, f"dZ itself; {shape}: add up the rows, where b was used")],
     }[name]
-    for value, text in mistakes:
-        value = np.asarray(value, dtype=float)
+    for formula, text in mistakes:
+        try:
+            value = np.asarray(formula(), dtype=float)
+        except ValueError:  # the shapes of this case do not allow that product
+            continue
         if value.shape == arr.shape and np.allclose(arr, value, rtol=1e-6, atol=1e-9):
             return wrong(f"{size}, your {name} is {text}.")
     if arr.shape != want.shape:
@@ -349,3 +284,78 @@ def _check_part(name, got, want, Xa, Wa, dZa, size):
     return wrong(f"{size}, your {name} has the right shape but wrong numbers (largest"
                  f" difference {np.abs(arr - want).max():.3g}). Derive it entry by entry as"
                  " in section 2.")
+
+
+# ---------- exercise 6.4 ----------
+
+
+def _softmax(z):
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def softmax_ce_row_answer():
+    """(softmax(z) - onehot(y)) / batch for row ROW."""
+    n, c = logits.shape
+    return (_softmax(logits[ROW]) - np.eye(c)[targets[ROW]]) / n
+
+
+def check_softmax_ce_row(grad_row):
+    """Exercise 6.4: the gradient of cross_entropy(logits, targets) with respect to
+    logits[1], a row of 3 numbers."""
+    try:
+        return _check_softmax_ce_row(grad_row)
+    except Exception as e:
+        return wrong(f"could not check your answer ({type(e).__name__}: {e})")
+
+
+def _check_softmax_ce_row(grad_row):
+    got, problem = _array(grad_row, "grad_row")
+    if problem is not None:
+        return problem
+    n, c = logits.shape
+    expected = softmax_ce_row_answer()
+    p = _softmax(logits[ROW])
+    onehot = np.eye(c)[targets[ROW]]
+    full = (_softmax(logits) - np.eye(c)[targets]) / n
+    if got.shape == full.shape:
+        if np.allclose(got, full):
+            return wrong("That is the gradient of the whole batch, shape (4, 3); the exercise"
+                         " asks for row 1 only: grad[1].")
+        return wrong("grad_row has shape (4, 3), the whole batch; give row 1 only, 3"
+                     " numbers.")
+    if got.shape != (c,):
+        return wrong(f"grad_row has shape {_shape_text(got.shape)}; the row has {c} logits,"
+                     f" so its gradient has {c} numbers.")
+    wrong_class = int(np.argmax(logits[ROW]))
+    hints = [
+        (p - onehot, "That is softmax - onehot for one example. The loss is the mean over a"
+                     f" batch of {n}, so every row's gradient is divided by {n}."),
+        (onehot - p, "The sign is flipped, and the batch mean divides by 4: (softmax -"
+                     " onehot) / 4. Increasing the right logit lowers the loss, so its"
+                     " gradient is negative."),
+        ((onehot - p) / n, "The sign is flipped: the gradient is (softmax - onehot) / 4."
+                           " Increasing the right logit lowers the loss, so its gradient is"
+                           " negative."),
+        (p / n, "That is softmax / 4: you left out the one-hot part. The right class"
+                f" (class {targets[ROW]}) also gets -1 / 4."),
+        (p, "That is softmax alone: subtract the one-hot vector of the right class"
+            f" (class {targets[ROW]}) and divide by the batch size 4."),
+        ((p - np.eye(c)[wrong_class]) / n,
+         f"You subtracted the one-hot vector of class {wrong_class}, the class with the"
+         f" largest logit. The right class for row 1 is targets[1] = {targets[ROW]}."),
+        ((p - np.eye(c)[0]) / n, "You subtracted the one-hot vector of class 0; the right"
+                                 f" class for row 1 is targets[1] = {targets[ROW]}."),
+        (-onehot / (p * n), "That is the gradient with respect to the probabilities, -1 /"
+                            " p_y. Going through the softmax turns it into (p - onehot)"
+                            " / 4 for the logits."),
+    ]
+    feedback = diagnose(got, expected, rtol=1e-4, atol=1e-7, what="grad_row", hints=hints)
+    if feedback.ok:
+        return correct("Right: (softmax(z) - onehot) / 4. The right class (2) is pushed up,"
+                       " the others down in proportion to their probability, and the three"
+                       " numbers add up to 0.")
+    if feedback.message.startswith("grad_row is"):
+        return wrong(f"{feedback.message} The formula of section 4: (softmax(z) - onehot(y))"
+                     " / 4, with z = logits[1] and y = targets[1].")
+    return feedback

@@ -2,10 +2,10 @@
 
     from backproplab.exercises import lesson07 as ex
     ex.check_train_step(train_step)          # exercise 7.1: one step of the training loop
-    ex.check_learning_rate(lr)               # exercise 7.2: 95% test accuracy in 100 steps
-    ex.check_steps_per_epoch(steps_per_epoch)   # exercise 7.3: minibatch steps in one epoch
+    ex.check_steps_per_epoch(steps_per_epoch)   # exercise 7.2: minibatch steps in one epoch
+    ex.check_learning_rate(lr)               # exercise 7.3: 95% test accuracy in 100 steps
 
-The data and model of exercise 7.2 are the lesson's: make_moons(n=300, noise=0.2,
+The data and model of exercise 7.3 are the lesson's: make_moons(n=300, noise=0.2,
 seed=0), split 225 / 75 with train_test_split(..., seed=0), and MLP(2, [16, 16], 2,
 seed=0) trained with SGD on the cross-entropy, full batch.
 """
@@ -28,12 +28,12 @@ MOONS = {"n": 300, "noise": 0.2, "seed": 0}
 TEST_FRACTION = 0.25
 HIDDEN = [16, 16]
 
-# Exercise 7.2: reach this test accuracy after this many full-batch SGD steps.
+# Exercise 7.2: fit with this batch size on the 225 training points.
+BATCH_SIZE = 32
+
+# Exercise 7.3: reach this test accuracy after this many full-batch SGD steps.
 TARGET_ACCURACY = 0.95
 LR_STEPS = 100
-
-# Exercise 7.3: fit with this batch size on the 225 training points.
-BATCH_SIZE = 32
 
 
 def lesson_data():
@@ -128,7 +128,7 @@ def _check_train_step(fn):
         if not _same(w, right_w[k]):
             before = start if k == 0 else right_w[k - 1]
             if _same(w, before):
-                return wrong(f"after {call} the weights have not changed. The update is"
+                return wrong(f"After {call} the weights have not changed. The update is"
                              " optimizer.step(), after loss.backward(); and use the model and"
                              " optimizer passed in as arguments, not others from the notebook.")
             if k > 0 and _same(w, piled_w[k]):
@@ -136,23 +136,23 @@ def _check_train_step(fn):
                              " gradients of the steps pile up. backward() adds to .grad, so"
                              " call model.zero_grad() before loss.backward().")
             if k == 0 and _same(w - start, 2 * (right_w[0] - start)):
-                return wrong("the weights moved twice as far as one step: call"
+                return wrong("The weights moved twice as far as one step: call"
                              " optimizer.step() once per step.")
-            return wrong(f"after {call} the weights differ from one SGD step on"
+            return wrong(f"After {call} the weights differ from one SGD step on"
                          " cross_entropy(model(X), y). The order is: loss = cross_entropy("
                          "model(X), y); model.zero_grad(); loss.backward(); optimizer.step().")
         if is_unattempted(result):
-            return wrong("the weights are updated correctly, but train_step returns None:"
+            return wrong("The weights are updated correctly, but train_step returns None:"
                          " end it with return loss.item().")
         got, problem = as_number(result, "the value train_step returns")
         if problem is not None:
             return problem
         if abs(got - right_loss[k]) > 1e-8 * max(1.0, abs(right_loss[k])):
             if abs(got - after_loss[k]) <= 1e-8 * max(1.0, abs(after_loss[k])):
-                return wrong("the weights are right, but the loss you return is computed"
+                return wrong("The weights are right, but the loss you return is computed"
                              " after the update. Return the loss of this step, the one you"
                              " called backward() on.")
-            return wrong(f"the weights are right, but on {call} train_step returns"
+            return wrong(f"The weights are right, but on {call} train_step returns"
                          f" {got:.6g} instead of the loss {right_loss[k]:.6g}: return"
                          " loss.item() of the loss you called backward() on.")
     return correct(f"Right: three calls, three correct steps (the loss went {right_loss[0]:.4f}"
@@ -165,6 +165,50 @@ def _same(a, b):
 
 
 # ---------- exercise 7.2 ----------
+
+
+def n_train():
+    """The number of training points (225)."""
+    return len(lesson_data()[0])
+
+
+def check_steps_per_epoch(steps_per_epoch):
+    """Exercise 7.2: how many steps fit takes per epoch with batch_size=32 on 225 points."""
+    try:
+        return _check_steps_per_epoch(steps_per_epoch)
+    except Exception as e:
+        return wrong(f"could not check your answer ({type(e).__name__}: {e})")
+
+
+def _check_steps_per_epoch(steps_per_epoch):
+    x, problem = as_number(steps_per_epoch, "steps_per_epoch")
+    if problem is not None:
+        return problem
+    n, b = n_train(), BATCH_SIZE
+    expected = n // b
+    hints = [
+        (n / b, f"{n} / {b} = {n / b:g} is not a whole number of steps: a step uses one full"
+                " batch, and fit leaves out a last batch that would not be full."),
+        (-(-n // b), f"{-(-n // b)} counts a last, smaller batch of {_points(n % b)}. fit"
+                     f" uses only full batches of {b}: what is left over waits for the next"
+                     " epoch's shuffle."),
+        (n, f"{n} is the number of training points; one step uses a batch of {b} of them."),
+        (b, f"{b} is the batch size, the number of points per step; how many batches of {b}"
+            f" fit into {n} points?"),
+        (1, "one step per epoch is full-batch training; with batch_size=32 an epoch is cut"
+            " into several batches."),
+        (300 // b, f"300 is the whole data set; fit trains on the {n} training points only."),
+    ]
+    feedback = diagnose(x, expected, rtol=0, atol=1e-9, what="steps_per_epoch", hints=hints)
+    if feedback.ok:
+        left = n - expected * b
+        return correct(f"Right: {n} // {b} = {expected} full batches ({expected * b} points);"
+                       f" the {_points(left)} left over wait{'s' if left == 1 else ''} for the"
+                       f" next shuffle. 20 epochs are {20 * expected} steps.")
+    return feedback
+
+
+# ---------- exercise 7.3 ----------
 
 
 def train_with_lr(lr, steps=LR_STEPS):
@@ -183,7 +227,7 @@ def train_with_lr(lr, steps=LR_STEPS):
 
 
 def check_learning_rate(lr):
-    """Exercise 7.2: a learning rate with which 100 full-batch SGD steps reach 95% test
+    """Exercise 7.3: a learning rate with which 100 full-batch SGD steps reach 95% test
     accuracy. The checker trains the lesson's model with it and reports."""
     try:
         return _check_learning_rate(lr)
@@ -195,12 +239,15 @@ def _check_learning_rate(lr):
     x, problem = as_number(lr, "lr")
     if problem is not None:
         return problem
-    if x <= 0:
-        return wrong(f"lr = {x:g}: a learning rate must be positive. A negative one climbs"
-                     " the loss instead of descending it.")
+    if x == 0:
+        return wrong("lr = 0: every step would have length zero, so nothing would move."
+                     " A learning rate must be positive.")
+    if x < 0:
+        return wrong(f"lr = {x:g}: a negative learning rate steps uphill, along the"
+                     " gradient, and makes the loss grow. A learning rate must be positive.")
     history, acc, test_loss = train_with_lr(x)
     if history.diverged:
-        return wrong(f"with lr = {x:g}, {history.message[0].lower()}{history.message[1:]}")
+        return wrong(f"With lr = {x:g}, {history.message}")
     losses = history.loss
     summary = (f"with lr = {x:g}, after {LR_STEPS} steps the training loss went from"
                f" {losses[0]:.3f} to {losses[-1]:.3f} and the test accuracy is {acc:.1%}")
@@ -215,44 +262,5 @@ def _check_learning_rate(lr):
                  " small. Try a larger learning rate.")
 
 
-# ---------- exercise 7.3 ----------
-
-
-def n_train():
-    """The number of training points (225)."""
-    return len(lesson_data()[0])
-
-
-def check_steps_per_epoch(steps_per_epoch):
-    """Exercise 7.3: how many steps fit takes per epoch with batch_size=32 on 225 points."""
-    try:
-        return _check_steps_per_epoch(steps_per_epoch)
-    except Exception as e:
-        return wrong(f"could not check your answer ({type(e).__name__}: {e})")
-
-
-def _check_steps_per_epoch(steps_per_epoch):
-    x, problem = as_number(steps_per_epoch, "steps_per_epoch")
-    if problem is not None:
-        return problem
-    n, b = n_train(), BATCH_SIZE
-    expected = n // b
-    hints = [
-        (n / b, f"{n} / {b} = {n / b:g} is not a whole number of steps: a step uses one full"
-                " batch, and fit leaves out a last batch that would not be full."),
-        (-(-n // b), f"{-(-n // b)} counts a last, smaller batch of {n % b} point(s). fit"
-                     f" uses only full batches of {b}: the {n % b} point(s) left over wait for"
-                     " the next epoch's shuffle."),
-        (n, f"{n} is the number of training points; one step uses a batch of {b} of them."),
-        (b, f"{b} is the batch size, the number of points per step; how many batches of {b}"
-            f" fit into {n} points?"),
-        (1, "one step per epoch is full-batch training; with batch_size=32 an epoch is cut"
-            " into several batches."),
-        (300 // b, f"300 is the whole data set; fit trains on the {n} training points only."),
-    ]
-    feedback = diagnose(x, expected, rtol=0, atol=1e-9, what="steps_per_epoch", hints=hints)
-    if feedback.ok:
-        return correct(f"Right: {n} // {b} = {expected} full batches ({expected * b} points);"
-                       f" the {n - expected * b} point(s) left over wait for the next shuffle."
-                       f" 20 epochs are {20 * expected} steps.")
-    return feedback
+def _points(k):
+    return f"{k} point" if k == 1 else f"{k} points"

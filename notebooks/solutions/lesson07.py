@@ -16,8 +16,8 @@ def train_step(model, optimizer, X, y):
     return loss.item()
 
 
-# ---- Exercise 7.2: 95% test accuracy after 100 full-batch SGD steps ----
-lr = 1.0  # about 0.5 to 1.5 works; 0.1 is too slow, 3 overshoots
-
-# ---- Exercise 7.3: batch_size=32 on the 225 training points ----
+# ---- Exercise 7.2: batch_size=32 on the 225 training points ----
 steps_per_epoch = 225 // 32  # 7 full batches; the 1 point left over waits for the next epoch
+
+# ---- Exercise 7.3: 95% test accuracy after 100 full-batch SGD steps ----
+lr = 1.0  # about 0.5 to 1.5 works; 0.1 is too slow, 3 overshoots
