@@ -74,7 +74,8 @@ def fit(model, X, y, loss, optimizer, steps, batch_size=None, seed=0, callbacks=
 
     model: an `MLP` (Tensor) or a `ScalarMLP` (Value); X, y: numpy arrays.
     loss: a function loss(pred, y) or a name: "mse", "hinge", "bce", "cross_entropy".
-    batch_size: None for full batch, else minibatches from a shuffled order (seeded).
+    batch_size: None for full batch, else minibatches from a shuffled order (seeded);
+        an epoch has len(X) // batch_size steps (a last, smaller batch is dropped).
     callbacks: functions cb(step, history); one that returns True stops training.
     val: optional (X_val, y_val), evaluated every `eval_every` steps.
     history: a History to continue (steps keep counting), for training in chunks.

@@ -22,7 +22,6 @@ X = np.array([[1.0, 2.0],
 dY = np.array([[1.0, 0.0, -1.0, 2.0],
                [2.0, 1.0, 0.0, 0.0],
                [0.0, -1.0, 1.0, 1.0]])
-W_SHAPE = (2, 4)
 
 # ---- exercise 6.2: Z = X @ W + b with a batch of 4 and b of shape (3,) ----
 dZ = np.array([[0.5, -1.0, 2.0],
@@ -224,7 +223,7 @@ def _check_linear_backward(fn):
             hint = (" The two sizes in the middle of a product A @ B must match: check the"
                     " shapes, and where a transpose .T belongs." if "matmul" in problem.message
                     else "")
-            return wrong(f"{size}: {problem.message}.{hint}")
+            return wrong(f"{size}: {problem.message.rstrip('.')}.{hint}")
         if not isinstance(result, (tuple, list)) or len(result) != 3:
             return wrong("linear_backward should return three arrays, (dX, dW, db); got"
                          f" {type(result).__name__}"

@@ -380,16 +380,17 @@ JS_CELLS = FIND_PANEL + """
 })
 """
 
-# How much taller the notebook's content is than its view (px), down to the last cell.
-JS_HIDDEN_HEIGHT = """
+# Scroll the notebook to its top; return how much taller its cells are than its view (px).
+JS_TO_TOP = """
 () => {
     const outer = document.querySelector(
         '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
     const cells = outer ? outer.querySelectorAll('.jp-Cell') : [];
     if (!cells.length) return 0;
+    outer.scrollTop = 0;
     const bottom = cells[cells.length - 1].getBoundingClientRect().bottom;
     const top = outer.getBoundingClientRect().top;
-    return Math.max(0, bottom - top + outer.scrollTop + 40 - outer.clientHeight);
+    return Math.max(0, bottom - top + 40 - outer.clientHeight);
 }
 """
 
@@ -490,11 +491,12 @@ def cell_problems(path, cells_shown):
 
 def screenshot_notebook(page, file):
     """The whole notebook in one picture: the viewport is made as tall as the notebook."""
-    hidden = page.evaluate(JS_HIDDEN_HEIGHT)
+    hidden = page.evaluate(JS_TO_TOP)
     height = int(min(MAX_SHOT_HEIGHT, VIEWPORT["height"] + hidden))
     page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
     try:
         page.wait_for_timeout(500)  # let the widgets lay themselves out again
+        page.evaluate(JS_TO_TOP)
         page.screenshot(path=str(file), full_page=True)
     finally:
         page.set_viewport_size(VIEWPORT)
