@@ -108,6 +108,50 @@ def diagnose(got, expected, rtol=1e-6, atol=1e-9, what="your answer", hints=()):
         for factor, message in ((-1, "has the wrong sign"), (2, "is twice too large"),
                                 (0.5, "is half the right size")):
             if np.allclose(got, factor * expected, rtol=rtol, atol=atol):
-                return wrong(f"{what} {message}. Look at that step of the chain rule again.")
+                return wrong(f"{what} {message}. Check that step of your working again.")
     shown = np.array2string(got, precision=6) if got.ndim else f"{float(got):.6g}"
     return wrong(f"{what} is {shown}, which is not right yet.")
+
+
+def compare_functions(fn, cases, reference, hints=(), name="your function", rtol=1e-7,
+                      atol=1e-12, success="Well done!"):
+    """Run the learner's `fn` on every case and compare with `reference`.
+
+    cases: (description, args) pairs, e.g. ("f(x) = x**2, a = 1, b = 3", (f, 1.0, 3.0)).
+    hints: (wrong_function, message) pairs, tried in order: when `fn` agrees with a
+        typical wrong formula on every case, its message is the feedback. A third
+        element, if given, is the relative tolerance for that comparison.
+    Returns a Feedback; never raises (a failing `fn` is reported, not re-raised).
+    """
+    got = []
+    for description, args in cases:
+        result, feedback = call_answer(fn, *args)
+        if feedback is not None:
+            if feedback.ok is False:  # the learner's code raised
+                return wrong(f"For {description}, {feedback.message}")
+            return feedback
+        value, feedback = as_number(result, f"what {name} returned for {description}")
+        if feedback is not None:
+            return feedback
+        got.append(value)
+    expected = [reference(*args) for _, args in cases]
+    if _close(got, expected, rtol, atol):
+        return correct(success)
+    for wrong_fn, message, *tolerance in hints:
+        try:
+            values = [wrong_fn(*args) for _, args in cases]
+        except (ArithmeticError, ValueError):  # that formula fails on these cases
+            continue
+        if _close(got, values, tolerance[0] if tolerance else rtol, atol):
+            return wrong(message)
+    for (description, _), g, e in zip(cases, got, expected):
+        if not _close([g], [e], rtol, atol):
+            return wrong(f"For {description}, {name} returned {g:.6g}, but the right answer is"
+                         f" {e:.6g}.")
+    return wrong(f"{name} does not give the right answers yet.")  # not reached
+
+
+def _close(got, expected, rtol, atol):
+    got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    return bool(np.all(np.isfinite(expected)) and np.allclose(got, expected, rtol=rtol,
+                                                             atol=atol))

@@ -4,15 +4,11 @@
     ex.check_line_slope(slope)            # Exercise 0.1
     ex.check_average_rate(average_rate)   # Exercise 0.2
 
-`compare_functions` (test a learner's function on several inputs, recognise typical
-wrong formulas) is shared with the checkers of lesson 01.
 """
 
 import math
 
-import numpy as np
-
-from .feedback import as_number, call_answer, correct, diagnose, wrong
+from .feedback import as_number, compare_functions, correct, diagnose
 
 # Exercise 0.1: the straight line through these two points
 P1 = (1.0, 3.0)
@@ -44,53 +40,6 @@ def check_line_slope(slope):
         return correct("Right: the slope is (9 - 3) / (4 - 1) = 2. Every step of 1 to the"
                        " right takes the line 2 up.")
     return result
-
-
-# ---- testing a learner's function on several inputs (also used by lesson 01) ----
-
-
-def compare_functions(fn, cases, reference, hints=(), name="your function", rtol=1e-7,
-                      atol=1e-12, success="Well done!"):
-    """Run the learner's `fn` on every case and compare with `reference`.
-
-    cases: (description, args) pairs, e.g. ("f(x) = x**2, a = 1, b = 3", (f, 1.0, 3.0)).
-    hints: (wrong_function, message) pairs, tried in order: when `fn` agrees with a
-        typical wrong formula on every case, its message is the feedback. A third
-        element, if given, is the relative tolerance for that comparison.
-    Returns a Feedback; never raises (a failing `fn` is reported, not re-raised).
-    """
-    got = []
-    for description, args in cases:
-        result, feedback = call_answer(fn, *args)
-        if feedback is not None:
-            if feedback.ok is False:  # the learner's code raised
-                return wrong(f"For {description}, {feedback.message}")
-            return feedback
-        value, feedback = as_number(result, f"what {name} returned for {description}")
-        if feedback is not None:
-            return feedback
-        got.append(value)
-    expected = [reference(*args) for _, args in cases]
-    if _close(got, expected, rtol, atol):
-        return correct(success)
-    for wrong_fn, message, *tolerance in hints:
-        try:
-            values = [wrong_fn(*args) for _, args in cases]
-        except (ArithmeticError, ValueError):  # that formula fails on these cases
-            continue
-        if _close(got, values, tolerance[0] if tolerance else rtol, atol):
-            return wrong(message)
-    for (description, _), g, e in zip(cases, got, expected):
-        if not _close([g], [e], rtol, atol):
-            return wrong(f"For {description}, {name} returned {g:.6g}, but the right answer is"
-                         f" {e:.6g}.")
-    return wrong(f"{name} does not give the right answers yet.")  # not reached
-
-
-def _close(got, expected, rtol, atol):
-    got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
-    return bool(np.all(np.isfinite(expected)) and np.allclose(got, expected, rtol=rtol,
-                                                             atol=atol))
 
 
 # Exercise 0.2: the average rate of change of f between a and b

@@ -8,8 +8,7 @@
 
 import math
 
-from .feedback import as_number, correct, diagnose, wrong
-from .lesson00 import compare_functions
+from .feedback import as_number, compare_functions, correct, diagnose, wrong
 
 # ---- Exercise 1.1: the derivative of f(x) = x**3 - 5*x at x = 2 ----
 

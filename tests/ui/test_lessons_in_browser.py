@@ -20,8 +20,9 @@ plot that never redraws. This test can. It
 Options (environment variables):
     BACKPROPLAB_UI_ROOT      folder of notebooks to serve and test instead of notebooks/,
                              e.g. a temporary folder with a scratch notebook
-    BACKPROPLAB_UI_BUDGET    seconds for the whole run (default 600); past it the remaining
-                             lessons fail and the server is killed
+    BACKPROPLAB_UI_BUDGET    seconds for the whole run (default 600): every wait is cut to
+                             what is left, later lessons fail at once, and a watchdog
+                             kills the server 60 s after the deadline
 """
 
 import hashlib
@@ -87,6 +88,8 @@ EXPECTED_WIDGETS = {
     "09": [
         ("the playground's Train button", "button.jupyter-button:text-is('Train')"),
         ("the playground's Step button", "button.jupyter-button:text-is('Step')"),
+        ("the playground's Reset button", "button.jupyter-button:text-is('Reset')"),
+        ("the playground's Stop button", "button.jupyter-button:text-is('Stop')"),
         ("the playground's optimizer dropdown",
          ".widget-dropdown:has(label:text-is('optimizer')) select"),
         ("the playground's dataset dropdown",
@@ -188,7 +191,8 @@ def write_fresh_settings(home):
 
 
 def stop_group(process, grace=10):
-    """Stop a process and everything in its process group (the server and its kernels)."""
+    """Stop a process and its process group: SIGTERM (the server shuts its kernels down),
+    then SIGKILL. Kernels run in sessions of their own, but exit when the server is gone."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
         try:
             os.killpg(process.pid, sig)
@@ -260,6 +264,7 @@ def lab(tmp_path_factory, budget):
         server = Lab(f"http://127.0.0.1:{port}", token, process, log_path)
         wait_until_ready(server)
         yield server
+        server.shut_down_kernels()
     finally:
         watchdog.cancel()
         stop_group(process)
@@ -410,7 +415,8 @@ def open_lesson(context, lab, path, budget):
 def wait_for_state(page, path, budget, seconds, what, done):
     """Poll the notebook's state until `done(state)`; fail with the state on timeout, or
     at once if a dialog shows up or the kernel dies."""
-    deadline = time.monotonic() + min(seconds, max(1.0, budget.left()))
+    limit = min(seconds, max(1.0, budget.left()))
+    deadline = time.monotonic() + limit
     state = None
     while time.monotonic() < deadline:
         state = page.evaluate(JS_STATE, path.name)
@@ -422,7 +428,9 @@ def wait_for_state(page, path, budget, seconds, what, done):
         if done(state):
             return state
         time.sleep(0.5)
-    pytest.fail(f"{path.name}: gave up waiting {seconds} s for {what}; last state: {state}")
+    cut = " (the rest of the run's budget)" if limit < seconds else ""
+    pytest.fail(f"{path.name}: gave up waiting {limit:.0f} s{cut} for {what};"
+                f" last state: {state}")
 
 
 def run_all_cells(page, path, budget):
