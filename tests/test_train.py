@@ -325,7 +325,8 @@ def test_progress_false_prints_nothing(capsys):
     assert capsys.readouterr() == ("", "")
 
 
-def test_progress_true_shows_a_bar(capsys):
+def test_progress_true_shows_a_bar(capsys, monkeypatch):
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)  # `make test` sets it for notebooks
     model = MLP(2, [4], 1)
     fit(model, X, Y, "bce", SGD(model.parameters(), lr=0.1), steps=5)
     assert "training" in capsys.readouterr().err
