@@ -99,7 +99,8 @@ class TrainingPlayground:
         self.widget = w.HBox([
             w.VBox([c["dataset"], c["noise"], w.VBox([c["hidden"], self.hidden_message]),
                     c["activation"], c["optimizer"], c["lr"], c["batch_size"], c["steps"],
-                    c["seed"], w.HBox(list(self.buttons.values())), self.status]),
+                    c["seed"], w.HBox(list(self.buttons.values())), self.status],
+                   layout=w.Layout(width="360px", flex="0 0 auto")),
             self.output,
         ])
         self._task = None

@@ -60,7 +60,8 @@ class OptimizerRace:
         self._lr_box = w.VBox()
         self.widget = w.HBox([
             w.VBox([c["surface"], c["start_x"], c["start_y"], c["steps"], c["optimizers"],
-                    self._lr_box, self.status]),
+                    self._lr_box, self.status],
+                   layout=w.Layout(width="340px", flex="0 0 auto")),  # the plot keeps its room
             self.output,
         ])
         c["surface"].observe(self._surface_changed, names="value")

@@ -32,13 +32,12 @@ def app_bundle(widget, text, png=None, svg=None):
 
 
 def show_png(output, png):
-    """Replace what an `ipywidgets.Output` shows with a PNG (only inside IPython)."""
-    try:
-        from IPython import get_ipython
-        from IPython.display import Image, display
-    except ImportError:
-        return
-    if get_ipython() is not None:
-        with output:
-            output.clear_output(wait=True)
-            display(Image(png))
+    """Make an `ipywidgets.Output` show a PNG (and nothing else).
+
+    The picture is set as the widget's state rather than printed into it with
+    `with output: display(...)`: that route loses pictures sent from a training task
+    that runs after the button click has been handled, and outside a kernel it would
+    print into the cell instead of the widget.
+    """
+    output.outputs = ({"output_type": "display_data", "metadata": {},
+                       "data": {"image/png": base64.b64encode(png).decode("ascii")}},)

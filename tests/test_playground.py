@@ -171,3 +171,11 @@ def test_parse_hidden(text, sizes):
 def test_parse_hidden_rejects(text):
     with pytest.raises(ValueError, match="hidden layers"):
         parse_hidden(text)
+
+
+def test_the_output_widget_shows_the_current_picture(pg):
+    import base64
+
+    pg.train(steps=3)
+    (shown,) = pg.output.outputs
+    assert base64.b64decode(shown["data"]["image/png"]) == pg._png

@@ -101,3 +101,11 @@ def test_surfaces_work_on_numpy_grids():
     for s in SURFACES.values():
         for m in s.minima:
             assert s.f(*m) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_the_output_widget_shows_the_current_picture(race):
+    import base64
+
+    race.controls["steps"].value = 10
+    (shown,) = race.output.outputs
+    assert base64.b64decode(shown["data"]["image/png"]) == race._png
