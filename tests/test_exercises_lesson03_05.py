@@ -1,24 +1,22 @@
 """The checkers of lessons 03-05: the reference solutions pass, typical mistakes get
 their own hint, placeholders are "not attempted yet", and nothing raises."""
 
-import importlib.util
 import math
-from pathlib import Path
 
 import pytest
+from exercise_checks import (
+    broken,
+    is_not_attempted,
+    is_right,
+    is_wrong,
+    load_solution,
+    not_implemented,
+    placeholder_function,
+)
 
 from backproplab import Value, gradcheck
 from backproplab.exercises import lesson03, lesson04, lesson05
 from backproplab.exercises.feedback import Feedback
-
-SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
-
-
-def load_solution(name):
-    spec = importlib.util.spec_from_file_location(f"solutions_{name}", SOLUTIONS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -36,38 +34,16 @@ def sol05():
     return load_solution("lesson05")
 
 
-def is_right(feedback):
-    assert isinstance(feedback, Feedback)
-    assert feedback.ok is True, feedback.message
-    return True
 
 
-def is_wrong(feedback, *words):
-    """The feedback is red and its message contains every one of `words`."""
-    assert isinstance(feedback, Feedback)
-    assert feedback.ok is False, feedback.message
-    for word in words:
-        assert word in feedback.message, (word, feedback.message)
-    return True
 
 
-def is_not_attempted(feedback):
-    assert isinstance(feedback, Feedback)
-    assert feedback.ok is None, feedback.message
-    assert "Not attempted yet" in feedback.message
-    return True
 
 
-def placeholder_function(*args):
-    ...  # what the notebook hands out: returns None
 
 
-def not_implemented(*args):
-    raise NotImplementedError
 
 
-def broken(*args):
-    raise ZeroDivisionError("division by zero")
 
 
 GARBAGE = ["0.5", [1, 2], {"a": 1}, object(), float("nan"), float("inf"), True, Value(1.0)]
