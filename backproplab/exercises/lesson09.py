@@ -44,7 +44,7 @@ LINEAR_ANSWER = "b"
 def check_linear_prediction(answer):
     """Exercise 9.1: which letter of LINEAR_CHOICES describes hidden "16,16", linear."""
     try:
-        letter, problem = _letter(answer, LINEAR_CHOICES, "answer")
+        letter, problem = _letter(answer, LINEAR_CHOICES, "linear_answer")
         if problem is not None:
             return problem
         if letter == LINEAR_ANSWER:
@@ -231,7 +231,7 @@ NOISE_ANSWER = "b"
 def check_noise_prediction(answer):
     """Exercise 9.3: which letter of NOISE_CHOICES describes "64,64" at noise 0.3."""
     try:
-        letter, problem = _letter(answer, NOISE_CHOICES, "answer")
+        letter, problem = _letter(answer, NOISE_CHOICES, "noise_answer")
         if problem is not None:
             return problem
         if letter == NOISE_ANSWER:

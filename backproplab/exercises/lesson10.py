@@ -1,9 +1,9 @@
 """Checkers for lesson 10 (diagnosing gradients).
 
     from backproplab.exercises import lesson10 as ex
-    ex.check_chance_loss(loss)              # exercise 10.1: the loss of guessing, 5 classes
-    ex.check_init_choice(init_choice)       # exercise 10.2: the init for a deep relu network
-    ex.check_dead_fraction(dead_fraction)   # exercise 10.3: the share of dead relu units
+    ex.check_init_choice(init_choice)       # exercise 10.1: the init for a deep relu network
+    ex.check_dead_fraction(dead_fraction)   # exercise 10.2: the share of dead relu units
+    ex.check_chance_loss(chance_loss)       # exercise 10.3: the loss of guessing, 5 classes
 """
 
 import math
@@ -17,15 +17,15 @@ from ..nn import INITS, MLP
 from .feedback import as_number, correct, diagnose, is_unattempted, not_attempted, wrong
 from .lesson00 import compare_functions
 
-# ---- exercise 10.1: the cross-entropy loss of a network that guesses, 5 classes ----
+# ---- exercise 10.3: the cross-entropy loss of a network that guesses, 5 classes ----
 
 N_CLASSES = 5
 
 
 def check_chance_loss(loss):
-    """Exercise 10.1: cross-entropy when every class gets probability 1/5: log(5)."""
+    """Exercise 10.3: cross-entropy when every class gets probability 1/5: log(5)."""
     try:
-        x, problem = as_number(loss, "loss")
+        x, problem = as_number(loss, "chance_loss")
         if problem is not None:
             return problem
         k = N_CLASSES
@@ -48,7 +48,8 @@ def check_chance_loss(loss):
             (-math.log(1 - 1 / k), "That is -log(4/5). The loss looks at the probability of the"
                                    " right class, 1/5: -log(1/5)."),
         ]
-        feedback = diagnose(x, expected, rtol=1e-3, atol=1e-6, what="loss", hints=hints)
+        feedback = diagnose(x, expected, rtol=1e-3, atol=1e-6, what="chance_loss",
+                            hints=hints)
         if feedback.ok:
             return correct(f"Right: -log(1/5) = log 5 = {expected:.4f}. An untrained network"
                            " on 5 classes should start near this value.")
@@ -57,7 +58,7 @@ def check_chance_loss(loss):
         return wrong(f"could not check your answer ({type(e).__name__}: {e})")
 
 
-# ---- exercise 10.2: the init that keeps a deep relu network's activations steady ----
+# ---- exercise 10.1: the init that keeps a deep relu network's activations steady ----
 
 HIDDEN = [64] * 8
 ALIASES = {"kaiming": "he", "glorot": "xavier"}
@@ -81,7 +82,7 @@ def layer_stds(init, activation="relu", hidden=HIDDEN, seed=0):
 
 
 def check_init_choice(init_choice):
-    """Exercise 10.2: which `init=` keeps MLP(2, [64] * 8, 3, "relu") steady: "he"."""
+    """Exercise 10.1: which `init=` keeps MLP(2, [64] * 8, 3, "relu") steady: "he"."""
     try:
         if is_unattempted(init_choice):
             return not_attempted("init_choice")
@@ -118,7 +119,7 @@ def check_init_choice(init_choice):
         return wrong(f"could not check your answer ({type(e).__name__}: {e})")
 
 
-# ---- exercise 10.3: the fraction of dead units in a batch of relu activations ----
+# ---- exercise 10.2: the fraction of dead units in a batch of relu activations ----
 
 
 def _dead(A):
@@ -170,7 +171,7 @@ DEAD_HINTS = [
 
 
 def check_dead_fraction(dead_fraction):
-    """Exercise 10.3: dead_fraction(A) = share of columns of A that are 0 in every row."""
+    """Exercise 10.2: dead_fraction(A) = share of columns of A that are 0 in every row."""
     try:
         return compare_functions(
             dead_fraction, _dead_cases(), _dead, DEAD_HINTS, name="dead_fraction",
