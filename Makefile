@@ -70,7 +70,7 @@ ifeq ($(NOTEBOOKS),)
 else
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.kernel_name=python3 \
-		--ExecutePreprocessor.record_timing=False \
+		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=600 \
 		$(NOTEBOOKS)
 endif
 

@@ -153,16 +153,17 @@ class MLP(Module):
 
     MLP(n_in, hidden, n_out, activation="relu") with `hidden` a list of layer sizes;
     the output layer is linear (no activation), so its outputs are scores/logits.
-    `init` defaults to "he" for relu-like activations and "xavier" otherwise.
+    `init` defaults to "he" for relu-like activations and "xavier" otherwise; `std` is
+    the standard deviation for init="normal".
     """
 
-    def __init__(self, n_in, hidden, n_out, activation="relu", init=None, seed=0,
+    def __init__(self, n_in, hidden, n_out, activation="relu", init=None, std=0.01, seed=0,
                  dtype=np.float64):
         sizes = _check_sizes("MLP", n_in, hidden, n_out)
         _check_activation("MLP", activation)
         init = init or _default_init(activation)
         rng = _rng(seed)
-        self.layers = [Linear(a, b, init=init, seed=rng, dtype=dtype)
+        self.layers = [Linear(a, b, init=init, std=std, seed=rng, dtype=dtype)
                        for a, b in zip(sizes, sizes[1:])]
         self.activation = activation
 

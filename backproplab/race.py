@@ -9,7 +9,7 @@ import ipywidgets as w
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import plots
+from . import surface_plots
 from .optim import OPTIMIZERS
 from .surfaces import SURFACES, run_optimizer
 from .widget_display import app_bundle, figure_png, show_png
@@ -120,17 +120,17 @@ class OptimizerRace:
         ax = self.ax_surface
         if surface is not self._drawn_surface:  # contours only when the surface changes
             ax.clear()
-            plots.plot_loss_surface(surface.f, xlim=surface.xlim, ylim=surface.ylim, ax=ax,
+            surface_plots.plot_loss_surface(surface.f, xlim=surface.xlim, ylim=surface.ylim, ax=ax,
                                     minima=surface.minima, resolution=200)
             ax.set_title(surface.name)
             self._drawn_surface, self._path_artists = surface, []
         for artist in self._path_artists:
             artist.remove()
-        self._path_artists = plots.plot_paths(ax, self.paths, surface.xlim, surface.ylim)
+        self._path_artists = surface_plots.plot_paths(ax, self.paths, surface.xlim, surface.ylim)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(loc="best", fontsize=10, framealpha=0.85)
         self.ax_loss.clear()
-        plots.plot_loss_curves(self.losses, ax=self.ax_loss)
+        surface_plots.plot_loss_curves(self.losses, ax=self.ax_loss)
         self._png = figure_png(self.figure)
         show_png(self.output, self._png)
 

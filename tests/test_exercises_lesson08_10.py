@@ -1,25 +1,23 @@
 """The checkers of lessons 08-10: the reference solutions pass, typical mistakes get
 their own hint, placeholders are "not attempted yet", and nothing raises."""
 
-import importlib.util
 import math
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
+from exercise_checks import (
+    broken,
+    is_not_attempted,
+    is_right,
+    is_wrong,
+    load_solution,
+    not_implemented,
+    placeholder_function,
+)
 
 from backproplab.exercises import lesson08, lesson09, lesson10
 from backproplab.exercises.feedback import Feedback
-
-SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
-
-
-def load_solution(name):
-    spec = importlib.util.spec_from_file_location(f"solutions_{name}", SOLUTIONS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -37,38 +35,16 @@ def sol10():
     return load_solution("lesson10")
 
 
-def is_right(feedback):
-    assert isinstance(feedback, Feedback)
-    assert feedback.ok is True, feedback.message
-    return True
 
 
-def is_wrong(feedback, *words):
-    """The feedback is red and its message contains every one of `words`."""
-    assert isinstance(feedback, Feedback)
-    assert feedback.ok is False, feedback.message
-    for word in words:
-        assert word in feedback.message, (word, feedback.message)
-    return True
 
 
-def is_not_attempted(feedback):
-    assert isinstance(feedback, Feedback)
-    assert feedback.ok is None, feedback.message
-    assert "Not attempted yet" in feedback.message
-    return True
 
 
-def placeholder_function(*args):
-    ...  # what the notebook hands out: returns None
 
 
-def not_implemented(*args):
-    raise NotImplementedError
 
 
-def broken(*args):
-    raise ZeroDivisionError("division by zero")
 
 
 # ---------- lesson 08: optimizers ----------

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_rgba
 
-from backproplab import plots
+from backproplab import plots, surface_plots
 from backproplab.data import make_moons
 from backproplab.nn import MLP
 from backproplab.optim import OPTIMIZERS, Adam
@@ -202,7 +202,7 @@ def bowl(x, y):
 
 def test_surface_paths_are_drawn_as_given_with_start_and_end():
     path = np.array([[-1.5, 1.0], [-1.0, 0.5], [-0.5, 0.2], [0.0, 0.0]])
-    fig = plots.plot_loss_surface(bowl, {"Adam": path, "SGD": path[:2]})
+    fig = surface_plots.plot_loss_surface(bowl, {"Adam": path, "SGD": path[:2]})
     ax = fig.axes[0]
     adam = line_labelled(ax, "Adam")
     np.testing.assert_array_equal(np.column_stack(adam.get_data()), path)
@@ -216,7 +216,7 @@ def test_surface_paths_are_drawn_as_given_with_start_and_end():
 
 def test_surface_path_leaving_the_plot_is_cut_at_the_edge_and_noted():
     path = np.array([[0.0, 0.0], [1.0, 0.5], [4.0, 0.5], [1e12, 7.0], [0.5, 0.5]])
-    ax = plots.plot_loss_surface(bowl, {"Momentum": path}).axes[0]
+    ax = surface_plots.plot_loss_surface(bowl, {"Momentum": path}).axes[0]
     line = line_labelled(ax, "Momentum")
     assert line.get_label() == "Momentum (left the plot at step 2)"
     np.testing.assert_allclose(np.column_stack(line.get_data()), [[0, 0], [1, 0.5], [2, 0.5]])
@@ -225,7 +225,7 @@ def test_surface_path_leaving_the_plot_is_cut_at_the_edge_and_noted():
 def test_surface_path_with_nan_or_inf_is_cut_and_noted():
     nan_path = np.array([[0.0, 0.0], [0.5, 0.5], [np.nan, 1.0], [0.1, 0.1]])
     inf_path = np.array([[0.0, 0.0], [np.inf, 0.5]])
-    ax = plots.plot_loss_surface(bowl, {"Adam": nan_path, "SGD": inf_path}).axes[0]
+    ax = surface_plots.plot_loss_surface(bowl, {"Adam": nan_path, "SGD": inf_path}).axes[0]
     assert line_labelled(ax, "Adam").get_label() == "Adam (became NaN at step 2)"
     np.testing.assert_array_equal(np.column_stack(line_labelled(ax, "Adam").get_data()),
                                   nan_path[:2])
@@ -233,28 +233,28 @@ def test_surface_path_with_nan_or_inf_is_cut_and_noted():
 
 
 def test_surface_path_starting_outside_or_empty_draws_nothing_but_a_note():
-    ax = plots.plot_loss_surface(bowl, {"SGD": [[50.0, 50.0], [0.0, 0.0]]}).axes[0]
+    ax = surface_plots.plot_loss_surface(bowl, {"SGD": [[50.0, 50.0], [0.0, 0.0]]}).axes[0]
     line = line_labelled(ax, "SGD")
     assert line.get_label() == "SGD (starts outside the plot)"
     assert len(line.get_xdata()) == 0
 
 
 def test_clip_path_edge_crossing():
-    pts, note, ended = plots.clip_path([[0, 0], [0, 1], [3, 3]], (-2, 2), (-1, 2))
+    pts, note, ended = surface_plots.clip_path([[0, 0], [0, 1], [3, 3]], (-2, 2), (-1, 2))
     np.testing.assert_allclose(pts, [[0, 0], [0, 1], [1.5, 2]])  # hits y = 2 first
     assert note == "left the plot at step 2" and not ended
-    pts, note, ended = plots.clip_path([[0, 0], [-5, 0]], (-2, 2), (-1, 2))
+    pts, note, ended = surface_plots.clip_path([[0, 0], [-5, 0]], (-2, 2), (-1, 2))
     np.testing.assert_allclose(pts, [[0, 0], [-2, 0]])
     assert ended is False
-    assert plots.clip_path([[0, 0], [1, 1]], (-2, 2), (-1, 2))[1:] == ("", True)
+    assert surface_plots.clip_path([[0, 0], [1, 1]], (-2, 2), (-1, 2))[1:] == ("", True)
 
 
 def test_surface_log_and_linear_levels():
-    ax = plots.plot_loss_surface(bowl, resolution=51).axes[0]
+    ax = surface_plots.plot_loss_surface(bowl, resolution=51).axes[0]
     levels = ax.collections[0].levels
     ratios = levels[1:] / levels[:-1]
     np.testing.assert_allclose(ratios, ratios[0])  # log-spaced
-    saddle = plots.plot_loss_surface(lambda x, y: x**2 - y**2, resolution=51).axes[0]
+    saddle = surface_plots.plot_loss_surface(lambda x, y: x**2 - y**2, resolution=51).axes[0]
     np.testing.assert_allclose(np.diff(saddle.collections[0].levels),
                                np.diff(saddle.collections[0].levels)[0])  # evenly spaced
 
@@ -263,17 +263,17 @@ def test_surface_errors_name_the_problem():
     import math
 
     with pytest.raises(TypeError, match="np.sin, not math.sin"):
-        plots.plot_loss_surface(lambda x, y: math.sin(x) + y)
+        surface_plots.plot_loss_surface(lambda x, y: math.sin(x) + y)
     with pytest.raises(ValueError, match="elementwise"):
-        plots.plot_loss_surface(lambda x, y: np.sum(x * y))
+        surface_plots.plot_loss_surface(lambda x, y: np.sum(x * y))
     with pytest.raises(ValueError, match=r"path 'Adam' has shape \(3, 3\)"):
-        plots.plot_loss_surface(bowl, {"Adam": np.zeros((3, 3))})
+        surface_plots.plot_loss_surface(bowl, {"Adam": np.zeros((3, 3))})
     plt.close("all")  # the figures of the failed calls
 
 
 def test_surface_gives_two_paths_with_one_colour_different_colours():
     path = [[0.0, 0.0], [0.5, 0.5]]
-    ax = plots.plot_loss_surface(bowl, {"Adam lr=0.1": path, "Adam lr=0.01": path}).axes[0]
+    ax = surface_plots.plot_loss_surface(bowl, {"Adam lr=0.1": path, "Adam lr=0.01": path}).axes[0]
     colours = {line_labelled(ax, name).get_color() for name in ("Adam lr=0.1", "Adam lr=0.01")}
     assert len(colours) == 2
 
@@ -368,7 +368,7 @@ def test_layer_grad_norms_one_line_per_layer():
 
 def test_loss_curves_cut_at_nan_and_use_optimizer_colours():
     losses = {"SGD": [4.0, 2.0, 1.0, 0.5], "Adam": [4.0, 1.0, np.nan, 0.1]}
-    ax = plots.plot_loss_curves(losses).axes[0]
+    ax = surface_plots.plot_loss_curves(losses).axes[0]
     sgd = line_labelled(ax, "SGD")
     np.testing.assert_array_equal(sgd.get_xdata(), [0, 1, 2, 3])
     np.testing.assert_array_equal(sgd.get_ydata(), losses["SGD"])
@@ -379,8 +379,8 @@ def test_loss_curves_cut_at_nan_and_use_optimizer_colours():
 
 
 def test_surface_marks_one_or_several_minima():
-    ax = plots.plot_loss_surface(bowl, minima=(0.0, 0.0), resolution=31).axes[0]
+    ax = surface_plots.plot_loss_surface(bowl, minima=(0.0, 0.0), resolution=31).axes[0]
     assert list(line_labelled(ax, "minimum").get_xdata()) == [0.0]
     two = [(1.0, 1.0), (-1.0, 2.0)]
-    ax = plots.plot_loss_surface(bowl, minima=two, resolution=31).axes[0]
+    ax = surface_plots.plot_loss_surface(bowl, minima=two, resolution=31).axes[0]
     np.testing.assert_array_equal(np.column_stack(line_labelled(ax, "minima").get_data()), two)
