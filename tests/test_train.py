@@ -7,6 +7,7 @@ callbacks, divergence, Ctrl-C, the progress bar, error messages and `accuracy`.
 """
 
 import math
+import os
 
 import numpy as np
 import pytest
@@ -325,8 +326,20 @@ def test_progress_false_prints_nothing(capsys):
     assert capsys.readouterr() == ("", "")
 
 
-def test_progress_true_shows_a_bar(capsys, monkeypatch):
-    monkeypatch.delenv("TQDM_DISABLE", raising=False)  # `make test` sets it for notebooks
+def test_progress_true_makes_a_bar():
+    from tqdm.auto import tqdm
+
+    from backproplab.train import _progress_bar
+
+    bar = _progress_bar(5, True)
+    assert isinstance(bar, tqdm)  # (a disabled one under TQDM_DISABLE)
+    bar.close()
+    assert _progress_bar(5, False) is None
+
+
+@pytest.mark.skipif(bool(os.environ.get("TQDM_DISABLE")),
+                    reason="TQDM_DISABLE (set by `make test`) turns every tqdm bar off")
+def test_progress_true_shows_a_bar(capsys):
     model = MLP(2, [4], 1)
     fit(model, X, Y, "bce", SGD(model.parameters(), lr=0.1), steps=5)
     assert "training" in capsys.readouterr().err
