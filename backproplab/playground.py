@@ -93,7 +93,7 @@ class TrainingPlayground:
         self.output = w.Output()
         self.figure = Figure(figsize=(10, 7.2))
         self.axes = self.figure.subplots(2, 2)
-        self.figure.subplots_adjust(left=0.08, right=0.98, top=0.95, bottom=0.07, hspace=0.35,
+        self.figure.subplots_adjust(left=0.08, right=0.98, top=0.92, bottom=0.07, hspace=0.35,
                                     wspace=0.25)
         c = self.controls
         self.widget = w.HBox([
@@ -258,6 +258,8 @@ class TrainingPlayground:
                                      X_test=self.X_test, y_test=self.y_test)
         plots.plot_training_curves(self.history, ax_loss, ax_acc)
         plots.plot_layer_grad_norms(self.history.steps, self.layer_grad_norms, ax_grad)
+        message = self.history.message.split(". ")[0] if self.history.diverged else ""
+        self.figure.suptitle(message, color=plots.WARN_COLOR, fontsize=11)  # the first sentence
         self._png = figure_png(self.figure)
         show_png(self.output, self._png)
 

@@ -176,7 +176,8 @@ def plot_layer_grad_norms(steps, layer_grad_norms, ax=None):
         _, ax = new_figure(figsize=(7, 4), layout="constrained")
     n = norms.shape[1] if norms.size else 0
     for i in range(n):
-        ax.plot(steps, norms[:, i], color=layer_color(i, n), lw=1.5, label=f"layer {i + 1}")
+        ax.plot(steps, norms[:, i], color=layer_color(i, n), lw=1.5, label=f"layer {i + 1}",
+                marker="o" if len(steps) == 1 else None)  # one step: a dot, not nothing
     log_scale_if_wide(ax, norms.ravel())
     if n:
         ax.legend(fontsize=10)

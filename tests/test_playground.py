@@ -123,9 +123,11 @@ def test_lr_10_diverges_with_a_message_and_stays_usable(pg):
     assert pg.history.diverged
     assert "diverged at step" in pg.status.value and "smaller learning rate" in pg.status.value
     assert np.isfinite(pg.model.get_weights()).all()
+    assert pg.figure.get_suptitle().startswith("training diverged at step")  # in the picture
     pg.controls["lr"].value = 0.01  # lower it and carry on from the last good weights
     pg.train(steps=5)
     assert not pg.history.diverged
+    assert pg.figure.get_suptitle() == ""
     assert np.isfinite(pg.history.loss).all()
     assert "diverged" not in pg.status.value
 
