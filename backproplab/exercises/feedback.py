@@ -6,6 +6,7 @@ not been attempted yet. A checker never raises on a learner's answer; a typical
 mistake (a factor of 2, a flipped sign, a forgotten term) gets its own hint.
 """
 
+import functools
 import html
 import math
 
@@ -39,6 +40,20 @@ class Feedback:
             f"<div style='background:{colour};border-left:4px solid {border};"
             f"padding:6px 10px;color:#222'>{heading}{html.escape(self.message)}</div>"
         )
+
+
+def never_raises(check):
+    """Decorate a checker so that an unexpected error becomes red feedback, not a
+    traceback in the learner's notebook."""
+
+    @functools.wraps(check)
+    def safe(*args, **kwargs):
+        try:
+            return check(*args, **kwargs)
+        except Exception as e:  # a checker never crashes the notebook
+            return wrong(f"could not check your answer ({type(e).__name__}: {e})")
+
+    return safe
 
 
 def correct(message="Well done!"):

@@ -18,6 +18,7 @@ from .feedback import (
     correct,
     diagnose,
     is_unattempted,
+    never_raises,
     not_attempted,
     wrong,
 )
@@ -79,15 +80,9 @@ def _mistakes(x1, x2, w1, w2, b):
     return out
 
 
+@never_raises
 def check_backward(grad_w1, grad_w2, grad_b):
     """Exercise 3.1: dy/dw1, dy/dw2 and dy/db of the neuron NEURON, computed by hand."""
-    try:
-        return _check_backward(grad_w1, grad_w2, grad_b)
-    except Exception as e:  # a checker never crashes the notebook
-        return wrong(f"could not check your answer ({type(e).__name__}: {e})")
-
-
-def _check_backward(grad_w1, grad_w2, grad_b):
     answers = {"w1": grad_w1, "w2": grad_w2, "b": grad_b}
     if all(is_unattempted(a) for a in answers.values()):
         return not_attempted("grad_w1, grad_w2 and grad_b")
@@ -125,30 +120,28 @@ def _check_backward(grad_w1, grad_w2, grad_b):
                    " it by the other factor.")
 
 
+@never_raises
 def check_fork(grad_a):
     """Exercise 3.2: dy/da for y = a*b + a at FORK (a reaches y along two paths)."""
-    try:
-        x, problem = as_number(grad_a, "grad_a")
-        if problem is not None:
-            return problem
-        a, b = FORK["a"], FORK["b"]
-        hints = [
-            (b, f"{b:g} = b is only the path through a*b. a also reaches y directly through"
-                " the +, which adds 1 * dy/dy: the two paths add up."),
-            (1.0, "1 is only the direct path through the +. The path through a*b adds"
-                  f" b = {b:g} too. (An engine that writes grad = ... instead of grad += ..."
-                  " keeps only one of the two paths, like this.)"),
-            (a, f"{a:g} = a is dy/db, the gradient of the other input. You want dy/da."),
-            (a + b, f"{a + b:g} = a + b: the local derivative of a*b with respect to a is b,"
-                    " and that of the + with respect to a is 1."),
-            (a * b, f"{a * b:g} = a*b is a value of the forward pass, not a derivative."),
-        ]
-        feedback = diagnose(x, b + 1.0, rtol=RTOL, atol=ATOL, what="grad_a", hints=hints)
-        if feedback.ok:
-            return correct(f"Right: dy/da = b + 1 = {b + 1:g}, one term per path from a to y.")
-        return feedback
-    except Exception as e:
-        return wrong(f"could not check your answer ({type(e).__name__}: {e})")
+    x, problem = as_number(grad_a, "grad_a")
+    if problem is not None:
+        return problem
+    a, b = FORK["a"], FORK["b"]
+    hints = [
+        (b, f"{b:g} = b is only the path through a*b. a also reaches y directly through"
+            " the +, which adds 1 * dy/dy: the two paths add up."),
+        (1.0, "1 is only the direct path through the +. The path through a*b adds"
+              f" b = {b:g} too. (An engine that writes grad = ... instead of grad += ..."
+              " keeps only one of the two paths, like this.)"),
+        (a, f"{a:g} = a is dy/db, the gradient of the other input. You want dy/da."),
+        (a + b, f"{a + b:g} = a + b: the local derivative of a*b with respect to a is b,"
+                " and that of the + with respect to a is 1."),
+        (a * b, f"{a * b:g} = a*b is a value of the forward pass, not a derivative."),
+    ]
+    feedback = diagnose(x, b + 1.0, rtol=RTOL, atol=ATOL, what="grad_a", hints=hints)
+    if feedback.ok:
+        return correct(f"Right: dy/da = b + 1 = {b + 1:g}, one term per path from a to y.")
+    return feedback
 
 
 def check_neuron_backward(neuron_backward):

@@ -6,7 +6,15 @@
     ex.check_zero_grad(answer)           # exercise 5.3: the loop without zero_grad
 """
 
-from .feedback import as_number, correct, diagnose, is_unattempted, not_attempted, wrong
+from .feedback import (
+    as_number,
+    correct,
+    diagnose,
+    is_unattempted,
+    never_raises,
+    not_attempted,
+    wrong,
+)
 
 # Exercise 5.1: ScalarMLP(2, [4, 4], 1): layer sizes 2 -> 4 -> 4 -> 1.
 SIZES = (2, 4, 4, 1)
@@ -27,95 +35,89 @@ def num_parameters(sizes=SIZES):
     return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
 
 
+@never_raises
 def check_num_parameters(n_params):
     """Exercise 5.1: how many parameters ScalarMLP(2, [4, 4], 1) has."""
-    try:
-        x, problem = as_number(n_params, "n_params")
-        if problem is not None:
-            return problem
-        pairs = list(zip(SIZES, SIZES[1:]))
-        weights = sum(a * b for a, b in pairs)
-        biases = sum(b for _, b in pairs)
-        hints = [
-            (weights, f"{weights} counts the weights only: every neuron also has a bias"
-                      f" (there are {biases} neurons)."),
-            (weights + biases - SIZES[-1], f"{weights + biases - SIZES[-1]} leaves out the"
-                                           " bias of the output neuron: the last layer is a"
-                                           " Layer too, with weights and a bias."),
-            (biases, f"{biases} is the number of neurons (biases); each neuron also has one"
-                     " weight per input."),
-            (sum(SIZES), f"{sum(SIZES)} is the number of inputs and neurons; count the"
-                         " connections between them (weights) plus one bias per neuron."),
-            (weights + sum(SIZES), f"{weights + sum(SIZES)} gives the inputs a bias too;"
-                                   " only neurons have one."),
-            (2 * 4 * 4 * 1, "32 multiplies all the layer sizes; add up (inputs + 1) * neurons"
-                            " over the layers instead."),
-        ]
-        feedback = diagnose(x, num_parameters(), rtol=0, atol=1e-9, what="n_params",
-                            hints=hints)
-        if feedback.ok:
-            terms = " + ".join(f"({a} + 1) * {b}" for a, b in pairs)
-            return correct(f"Right: {terms} = {num_parameters()}. You can confirm it with"
-                           " ScalarMLP(2, [4, 4], 1).num_parameters().")
-        return feedback
-    except Exception as e:  # a checker never crashes the notebook
-        return wrong(f"could not check your answer ({type(e).__name__}: {e})")
+    x, problem = as_number(n_params, "n_params")
+    if problem is not None:
+        return problem
+    pairs = list(zip(SIZES, SIZES[1:]))
+    weights = sum(a * b for a, b in pairs)
+    biases = sum(b for _, b in pairs)
+    hints = [
+        (weights, f"{weights} counts the weights only: every neuron also has a bias"
+                  f" (there are {biases} neurons)."),
+        (weights + biases - SIZES[-1], f"{weights + biases - SIZES[-1]} leaves out the"
+                                       " bias of the output neuron: the last layer is a"
+                                       " Layer too, with weights and a bias."),
+        (biases, f"{biases} is the number of neurons (biases); each neuron also has one"
+                 " weight per input."),
+        (sum(SIZES), f"{sum(SIZES)} is the number of inputs and neurons; count the"
+                     " connections between them (weights) plus one bias per neuron."),
+        (weights + sum(SIZES), f"{weights + sum(SIZES)} gives the inputs a bias too;"
+                               " only neurons have one."),
+        (2 * 4 * 4 * 1, "32 multiplies all the layer sizes; add up (inputs + 1) * neurons"
+                        " over the layers instead."),
+    ]
+    feedback = diagnose(x, num_parameters(), rtol=0, atol=1e-9, what="n_params",
+                        hints=hints)
+    if feedback.ok:
+        terms = " + ".join(f"({a} + 1) * {b}" for a, b in pairs)
+        return correct(f"Right: {terms} = {num_parameters()}. You can confirm it with"
+                       " ScalarMLP(2, [4, 4], 1).num_parameters().")
+    return feedback
 
 
+@never_raises
 def check_sgd_step(new_w):
     """Exercise 5.2: w after one SGD step, w - lr * grad, for SGD_STEP."""
-    try:
-        x, problem = as_number(new_w, "new_w")
-        if problem is not None:
-            return problem
-        w, g, lr = SGD_STEP["w"], SGD_STEP["grad"], SGD_STEP["lr"]
-        expected = w - lr * g
-        hints = [
-            (w + lr * g, f"{w + lr * g:g} = w + lr * grad moves uphill: the update subtracts"
-                         " the gradient, w - lr * grad."),
-            (-lr * g, f"{-lr * g:g} is the change, -lr * grad; the new value is the old one"
-                      " plus that change."),
-            (lr * g, f"{lr * g:g} = lr * grad is (minus) the change only; the new weight is"
-                     " w - lr * grad."),
-            (w - g, f"{w - g:g} = w - grad forgets the learning rate: w - lr * grad."),
-            (w + g, f"{w + g:g} = w + grad: subtract the gradient, and scale it by lr first."),
-            (w - g / lr, f"{w - g / lr:g}: the learning rate multiplies the gradient, it does"
-                         " not divide it."),
-            (w, "the weight has not moved: the gradient is not zero, so SGD changes it."),
-        ]
-        feedback = diagnose(x, expected, rtol=1e-6, atol=1e-9, what="new_w", hints=hints)
-        if feedback.ok:
-            return correct(f"Right: {w:g} - {lr:g} * ({g:g}) = {expected:g}. The gradient is"
-                           " negative, so the loss falls when w grows, and SGD makes it grow.")
-        return feedback
-    except Exception as e:
-        return wrong(f"could not check your answer ({type(e).__name__}: {e})")
+    x, problem = as_number(new_w, "new_w")
+    if problem is not None:
+        return problem
+    w, g, lr = SGD_STEP["w"], SGD_STEP["grad"], SGD_STEP["lr"]
+    expected = w - lr * g
+    hints = [
+        (w + lr * g, f"{w + lr * g:g} = w + lr * grad moves uphill: the update subtracts"
+                     " the gradient, w - lr * grad."),
+        (-lr * g, f"{-lr * g:g} is the change, -lr * grad; the new value is the old one"
+                  " plus that change."),
+        (lr * g, f"{lr * g:g} = lr * grad is (minus) the change only; the new weight is"
+                 " w - lr * grad."),
+        (w - g, f"{w - g:g} = w - grad forgets the learning rate: w - lr * grad."),
+        (w + g, f"{w + g:g} = w + grad: subtract the gradient, and scale it by lr first."),
+        (w - g / lr, f"{w - g / lr:g}: the learning rate multiplies the gradient, it does"
+                     " not divide it."),
+        (w, "the weight has not moved: the gradient is not zero, so SGD changes it."),
+    ]
+    feedback = diagnose(x, expected, rtol=1e-6, atol=1e-9, what="new_w", hints=hints)
+    if feedback.ok:
+        return correct(f"Right: {w:g} - {lr:g} * ({g:g}) = {expected:g}. The gradient is"
+                       " negative, so the loss falls when w grows, and SGD makes it grow.")
+    return feedback
 
 
+@never_raises
 def check_zero_grad(answer):
     """Exercise 5.3: which letter of ZERO_GRAD_CHOICES says what p.grad holds at step 3."""
-    try:
-        if is_unattempted(answer):
-            return not_attempted("answer")
-        letters = ", ".join(f'"{k}"' for k in ZERO_GRAD_CHOICES)
-        if not isinstance(answer, str):
-            return wrong(f"answer with one letter as a string: {letters}")
-        letter = answer.strip().strip("\"'()").strip().lower()
-        if letter not in ZERO_GRAD_CHOICES:
-            return wrong(f"answer with one letter as a string: {letters}")
-        if letter == ZERO_GRAD_ANSWER:
-            return correct("Right: backward() adds to .grad, so without zero_grad each step"
-                           " uses the sum of all gradients so far. The steps grow and point"
-                           " where the weights used to be, not where they are.")
-        why = {
-            "a": "that is what zero_grad guarantees. Without it, backward() adds the new"
-                 " gradient to what .grad already holds from the steps before.",
-            "c": "nothing resets .grad, right, but backward() adds to it: it is far from"
-                 " zero, it keeps growing.",
-            "d": "each step's gradient is computed at different weights (they moved in"
-                 " between), and backward() adds it to what .grad held: the three add up,"
-                 " they are not one gradient counted three times.",
-        }[letter]
-        return wrong(f"Not {letter}: {why}")
-    except Exception as e:
-        return wrong(f"could not check your answer ({type(e).__name__}: {e})")
+    if is_unattempted(answer):
+        return not_attempted("answer")
+    letters = ", ".join(f'"{k}"' for k in ZERO_GRAD_CHOICES)
+    if not isinstance(answer, str):
+        return wrong(f"answer with one letter as a string: {letters}")
+    letter = answer.strip().strip("\"'()").strip().lower()
+    if letter not in ZERO_GRAD_CHOICES:
+        return wrong(f"answer with one letter as a string: {letters}")
+    if letter == ZERO_GRAD_ANSWER:
+        return correct("Right: backward() adds to .grad, so without zero_grad each step"
+                       " uses the sum of all gradients so far. The steps grow and point"
+                       " where the weights used to be, not where they are.")
+    why = {
+        "a": "that is what zero_grad guarantees. Without it, backward() adds the new"
+             " gradient to what .grad already holds from the steps before.",
+        "c": "nothing resets .grad, right, but backward() adds to it: it is far from"
+             " zero, it keeps growing.",
+        "d": "each step's gradient is computed at different weights (they moved in"
+             " between), and backward() adds it to what .grad held: the three add up,"
+             " they are not one gradient counted three times.",
+    }[letter]
+    return wrong(f"Not {letter}: {why}")

@@ -19,6 +19,7 @@ from .feedback import (
     correct,
     diagnose,
     is_unattempted,
+    never_raises,
     not_attempted,
     wrong,
 )
@@ -35,36 +36,34 @@ def largest_stable_lr(a=A, b=B):
     return 2 / (2 * max(a, b))
 
 
+@never_raises
 def check_stable_lr(lr_max):
     """Exercise 8.1: the learning rate above which gradient descent on x^2 + 8y^2 diverges."""
-    try:
-        x, problem = as_number(lr_max, "lr_max")
-        if problem is not None:
-            return problem
-        expected = largest_stable_lr()
-        hints = [
-            (1 / (2 * B), "1/16 is the learning rate that sends y to 0 in a single step"
-                          " (factor 1 - 16 lr = 0). Larger rates still converge while the"
-                          " factor stays above -1: y flips sign but shrinks."),
-            (2 / B, "2/8 uses the coefficient 8 instead of the curvature: the derivative of"
-                    " 8y^2 is 16y, so y is multiplied by 1 - 16 lr each step."),
-            (1 / B, "1/8 comes from the coefficient 8; the gradient of 8y^2 is 16y, so each"
-                    " step multiplies y by 1 - 16 lr. When is |1 - 16 lr| > 1?"),
-            (2 / (2 * A), "1 is the limit for the x direction (factor 1 - 2 lr). The y"
-                          " direction is 8 times steeper and blows up long before."),
-            (1 / (2 * A), "That limit belongs to the flat x direction. The steep y"
-                          " direction (factor 1 - 16 lr) decides when the steps grow."),
-            (2 / (2 * A + 2 * B), "2/18 is the rate that balances both directions (the best"
-                                  " rate for a quadratic), not the largest stable one."),
-        ]
-        feedback = diagnose(x, expected, rtol=1e-6, atol=1e-9, what="lr_max", hints=hints)
-        if feedback.ok:
-            return correct("Right: y is multiplied by 1 - 16 lr each step, which stays within"
-                           " [-1, 1] up to lr = 2/16 = 0.125. The x direction could take"
-                           " lr = 1, but the steep direction sets the limit.")
-        return feedback
-    except Exception as e:  # a checker never crashes the notebook
-        return wrong(f"could not check your answer ({type(e).__name__}: {e})")
+    x, problem = as_number(lr_max, "lr_max")
+    if problem is not None:
+        return problem
+    expected = largest_stable_lr()
+    hints = [
+        (1 / (2 * B), "1/16 is the learning rate that sends y to 0 in a single step"
+                      " (factor 1 - 16 lr = 0). Larger rates still converge while the"
+                      " factor stays above -1: y flips sign but shrinks."),
+        (2 / B, "2/8 uses the coefficient 8 instead of the curvature: the derivative of"
+                " 8y^2 is 16y, so y is multiplied by 1 - 16 lr each step."),
+        (1 / B, "1/8 comes from the coefficient 8; the gradient of 8y^2 is 16y, so each"
+                " step multiplies y by 1 - 16 lr. When is |1 - 16 lr| > 1?"),
+        (2 / (2 * A), "1 is the limit for the x direction (factor 1 - 2 lr). The y"
+                      " direction is 8 times steeper and blows up long before."),
+        (1 / (2 * A), "That limit belongs to the flat x direction. The steep y"
+                      " direction (factor 1 - 16 lr) decides when the steps grow."),
+        (2 / (2 * A + 2 * B), "2/18 is the rate that balances both directions (the best"
+                              " rate for a quadratic), not the largest stable one."),
+    ]
+    feedback = diagnose(x, expected, rtol=1e-6, atol=1e-9, what="lr_max", hints=hints)
+    if feedback.ok:
+        return correct("Right: y is multiplied by 1 - 16 lr each step, which stays within"
+                       " [-1, 1] up to lr = 2/16 = 0.125. The x direction could take"
+                       " lr = 1, but the steep direction sets the limit.")
+    return feedback
 
 
 # ---- a learner's update function against the library, step by step ----

@@ -13,7 +13,7 @@ import numbers
 
 from ..nn import ACTIVATIONS
 from ..optim import OPTIMIZERS
-from .feedback import correct, is_unattempted, not_attempted, wrong
+from .feedback import correct, is_unattempted, never_raises, not_attempted, wrong
 
 # ---- multiple choice: one letter ----
 
@@ -41,30 +41,28 @@ LINEAR_CHOICES = {
 LINEAR_ANSWER = "b"
 
 
+@never_raises
 def check_linear_prediction(answer):
     """Exercise 9.1: which letter of LINEAR_CHOICES describes hidden "16,16", linear."""
-    try:
-        letter, problem = _letter(answer, LINEAR_CHOICES, "linear_answer")
-        if problem is not None:
-            return problem
-        if letter == LINEAR_ANSWER:
-            return correct("Right: without an activation each layer is x @ W + b, and a linear"
-                           " function of a linear function is linear. However many layers, the"
-                           " boundary stays a straight line, and no straight line separates a"
-                           " circle from a ring: about half the points end up on the wrong"
-                           " side.")
-        why = {
-            "a": "the layers are there, but without an activation each one is x @ W + b. A"
-                 " linear function of a linear function is still linear, so the whole"
-                 " network draws one straight line, and no straight line separates the"
-                 " circles.",
-            "c": "a boundary can only bend if something in the network is not linear. Two"
-                 " linear layers in a row are one linear layer: x @ W1 @ W2 + ... ; the"
-                 " boundary stays a straight line.",
-        }[letter]
-        return wrong(f"Not {letter}: {why}")
-    except Exception as e:  # a checker never crashes the notebook
-        return wrong(f"could not check your answer ({type(e).__name__}: {e})")
+    letter, problem = _letter(answer, LINEAR_CHOICES, "linear_answer")
+    if problem is not None:
+        return problem
+    if letter == LINEAR_ANSWER:
+        return correct("Right: without an activation each layer is x @ W + b, and a linear"
+                       " function of a linear function is linear. However many layers, the"
+                       " boundary stays a straight line, and no straight line separates a"
+                       " circle from a ring: about half the points end up on the wrong"
+                       " side.")
+    why = {
+        "a": "the layers are there, but without an activation each one is x @ W + b. A"
+             " linear function of a linear function is still linear, so the whole"
+             " network draws one straight line, and no straight line separates the"
+             " circles.",
+        "c": "a boundary can only bend if something in the network is not linear. Two"
+             " linear layers in a row are one linear layer: x @ W1 @ W2 + ... ; the"
+             " boundary stays a straight line.",
+    }[letter]
+    return wrong(f"Not {letter}: {why}")
 
 
 # ---- exercise 9.2: settings that reach >= 95% test accuracy on circles ----
@@ -228,25 +226,23 @@ NOISE_CHOICES = {
 NOISE_ANSWER = "b"
 
 
+@never_raises
 def check_noise_prediction(answer):
     """Exercise 9.3: which letter of NOISE_CHOICES describes "64,64" at noise 0.3."""
-    try:
-        letter, problem = _letter(answer, NOISE_CHOICES, "noise_answer")
-        if problem is not None:
-            return problem
-        if letter == NOISE_ANSWER:
-            return correct("Right: a big network can bend its boundary around noisy training"
-                           " points (it memorizes them), but those bends are wrong for new"
-                           " points. Train accuracy stays high, test accuracy falls:"
-                           " overfitting.")
-        why = {
-            "a": "with noise, some points of one class sit inside the other class's region."
-                 " A big network can still fit the training points, but only with bends"
-                 " that new points do not follow: test accuracy falls.",
-            "c": "the network sees only the training points, and a big one can fit even the"
-                 " noisy ones, so train accuracy stays high. The test points were never"
-                 " seen, so they pay for the contorted boundary.",
-        }[letter]
-        return wrong(f"Not {letter}: {why}")
-    except Exception as e:  # a checker never crashes the notebook
-        return wrong(f"could not check your answer ({type(e).__name__}: {e})")
+    letter, problem = _letter(answer, NOISE_CHOICES, "noise_answer")
+    if problem is not None:
+        return problem
+    if letter == NOISE_ANSWER:
+        return correct("Right: a big network can bend its boundary around noisy training"
+                       " points (it memorizes them), but those bends are wrong for new"
+                       " points. Train accuracy stays high, test accuracy falls:"
+                       " overfitting.")
+    why = {
+        "a": "with noise, some points of one class sit inside the other class's region."
+             " A big network can still fit the training points, but only with bends"
+             " that new points do not follow: test accuracy falls.",
+        "c": "the network sees only the training points, and a big one can fit even the"
+             " noisy ones, so train accuracy stays high. The test points were never"
+             " seen, so they pay for the contorted boundary.",
+    }[letter]
+    return wrong(f"Not {letter}: {why}")

@@ -14,7 +14,15 @@ from ..data import make_spiral
 from ..diagnostics import ActivationRecorder
 from ..functional import cross_entropy
 from ..nn import INITS, MLP
-from .feedback import as_number, correct, diagnose, is_unattempted, not_attempted, wrong
+from .feedback import (
+    as_number,
+    correct,
+    diagnose,
+    is_unattempted,
+    never_raises,
+    not_attempted,
+    wrong,
+)
 from .lesson00 import compare_functions
 
 # ---- exercise 10.3: the cross-entropy loss of a network that guesses, 5 classes ----
@@ -22,40 +30,38 @@ from .lesson00 import compare_functions
 N_CLASSES = 5
 
 
+@never_raises
 def check_chance_loss(loss):
     """Exercise 10.3: cross-entropy when every class gets probability 1/5: log(5)."""
-    try:
-        x, problem = as_number(loss, "chance_loss")
-        if problem is not None:
-            return problem
-        k = N_CLASSES
-        expected = math.log(k)
-        hints = [
-            (1 / k, "0.2 is the probability the network gives each class. The loss is minus"
-                    " the log of the probability of the right class: -log(1/5)."),
-            (-1 / k, "The loss is -log(p) with p = 1/5, not -p."),
-            (math.log2(k), "That is log base 2. Cross-entropy uses the natural log: np.log or"
-                           " math.log, which give log(5) = 1.609."),
-            (math.log10(k), "That is log base 10. Cross-entropy uses the natural log:"
-                            " math.log(5)."),
-            (-math.log(k), "The sign: the loss is -log(p) = -log(1/5) = log(5), which is"
-                           " positive."),
-            (math.log(2), "log 2 is the chance level for two classes (binary cross-entropy)."
-                          " With 5 classes each gets probability 1/5."),
-            (k, "5 is the number of classes; the loss is -log(1/5)."),
-            (1 - 1 / k, "0.8 is the probability of guessing wrong; the loss is -log of the"
-                        " probability given to the right class, -log(1/5)."),
-            (-math.log(1 - 1 / k), "That is -log(4/5). The loss looks at the probability of the"
-                                   " right class, 1/5: -log(1/5)."),
-        ]
-        feedback = diagnose(x, expected, rtol=1e-3, atol=1e-6, what="chance_loss",
-                            hints=hints)
-        if feedback.ok:
-            return correct(f"Right: -log(1/5) = log 5 = {expected:.4f}. An untrained network"
-                           " on 5 classes should start near this value.")
-        return feedback
-    except Exception as e:  # a checker never crashes the notebook
-        return wrong(f"could not check your answer ({type(e).__name__}: {e})")
+    x, problem = as_number(loss, "chance_loss")
+    if problem is not None:
+        return problem
+    k = N_CLASSES
+    expected = math.log(k)
+    hints = [
+        (1 / k, "0.2 is the probability the network gives each class. The loss is minus"
+                " the log of the probability of the right class: -log(1/5)."),
+        (-1 / k, "The loss is -log(p) with p = 1/5, not -p."),
+        (math.log2(k), "That is log base 2. Cross-entropy uses the natural log: np.log or"
+                       " math.log, which give log(5) = 1.609."),
+        (math.log10(k), "That is log base 10. Cross-entropy uses the natural log:"
+                        " math.log(5)."),
+        (-math.log(k), "The sign: the loss is -log(p) = -log(1/5) = log(5), which is"
+                       " positive."),
+        (math.log(2), "log 2 is the chance level for two classes (binary cross-entropy)."
+                      " With 5 classes each gets probability 1/5."),
+        (k, "5 is the number of classes; the loss is -log(1/5)."),
+        (1 - 1 / k, "0.8 is the probability of guessing wrong; the loss is -log of the"
+                    " probability given to the right class, -log(1/5)."),
+        (-math.log(1 - 1 / k), "That is -log(4/5). The loss looks at the probability of the"
+                               " right class, 1/5: -log(1/5)."),
+    ]
+    feedback = diagnose(x, expected, rtol=1e-3, atol=1e-6, what="chance_loss",
+                        hints=hints)
+    if feedback.ok:
+        return correct(f"Right: -log(1/5) = log 5 = {expected:.4f}. An untrained network"
+                       " on 5 classes should start near this value.")
+    return feedback
 
 
 # ---- exercise 10.1: the init that keeps a deep relu network's activations steady ----
@@ -81,42 +87,40 @@ def layer_stds(init, activation="relu", hidden=HIDDEN, seed=0):
     return acts, grads
 
 
+@never_raises
 def check_init_choice(init_choice):
     """Exercise 10.1: which `init=` keeps MLP(2, [64] * 8, 3, "relu") steady: "he"."""
-    try:
-        if is_unattempted(init_choice):
-            return not_attempted("init_choice")
-        names = ", ".join(f'"{n}"' for n in INITS)
-        if not isinstance(init_choice, str):
-            return wrong(f"init_choice should be one of the names {names}, as text")
-        choice = init_choice.strip().strip("\"'").lower()
-        choice = ALIASES.get(choice, choice)
-        if choice not in INITS:
-            return wrong(f"{init_choice!r} is not an init of nn.MLP; choose one of {names}")
-        acts, grads = layer_stds(choice)
-        shown = (f"with init={choice!r} the activation std goes from {acts[0]:.2g} (layer 1)"
-                 f" to {acts[-1]:.2g} (layer {len(acts)})")
-        steady = acts[0] > 0 and 0.5 <= acts[-1] / acts[0] <= 2
-        if steady:
-            return correct(f"Right: {shown}, and the weight gradients stay between"
-                           f" {min(grads[:-1]):.2g} and {max(grads[:-1]):.2g}. He's variance"
-                           " 2 / n_in is twice Xavier's 2 / (n_in + n_out) for square"
-                           " layers: it makes up for the half of its inputs that relu sets"
-                           " to 0.")
-        why = {
-            "xavier": "that is the setting above: Xavier's variance 2 / (n_in + n_out) is"
-                      " right for tanh, but relu zeroes about half of its inputs, so each"
-                      " layer halves the variance. Which init doubles it?",
-            "normal": "std 0.01 is far too small: each layer multiplies the activations by"
-                      " about sqrt(64 / 2) * 0.01 = 0.06, so they (and the gradients) all but"
-                      " vanish.",
-            "zeros": "with all weights 0 every hidden activation is 0 and no hidden weight"
-                     " gets a gradient: nothing can learn, and all units of a layer would"
-                     " stay identical anyway.",
-        }.get(choice, "the activations do not keep their size from layer to layer.")
-        return wrong(f"Not quite: {shown}. {why[0].upper()}{why[1:]}")
-    except Exception as e:  # a checker never crashes the notebook
-        return wrong(f"could not check your answer ({type(e).__name__}: {e})")
+    if is_unattempted(init_choice):
+        return not_attempted("init_choice")
+    names = ", ".join(f'"{n}"' for n in INITS)
+    if not isinstance(init_choice, str):
+        return wrong(f"init_choice should be one of the names {names}, as text")
+    choice = init_choice.strip().strip("\"'").lower()
+    choice = ALIASES.get(choice, choice)
+    if choice not in INITS:
+        return wrong(f"{init_choice!r} is not an init of nn.MLP; choose one of {names}")
+    acts, grads = layer_stds(choice)
+    shown = (f"with init={choice!r} the activation std goes from {acts[0]:.2g} (layer 1)"
+             f" to {acts[-1]:.2g} (layer {len(acts)})")
+    steady = acts[0] > 0 and 0.5 <= acts[-1] / acts[0] <= 2
+    if steady:
+        return correct(f"Right: {shown}, and the weight gradients stay between"
+                       f" {min(grads[:-1]):.2g} and {max(grads[:-1]):.2g}. He's variance"
+                       " 2 / n_in is twice Xavier's 2 / (n_in + n_out) for square"
+                       " layers: it makes up for the half of its inputs that relu sets"
+                       " to 0.")
+    why = {
+        "xavier": "that is the setting above: Xavier's variance 2 / (n_in + n_out) is"
+                  " right for tanh, but relu zeroes about half of its inputs, so each"
+                  " layer halves the variance. Which init doubles it?",
+        "normal": "std 0.01 is far too small: each layer multiplies the activations by"
+                  " about sqrt(64 / 2) * 0.01 = 0.06, so they (and the gradients) all but"
+                  " vanish.",
+        "zeros": "with all weights 0 every hidden activation is 0 and no hidden weight"
+                 " gets a gradient: nothing can learn, and all units of a layer would"
+                 " stay identical anyway.",
+    }.get(choice, "the activations do not keep their size from layer to layer.")
+    return wrong(f"Not quite: {shown}. {why[0].upper()}{why[1:]}")
 
 
 # ---- exercise 10.2: the fraction of dead units in a batch of relu activations ----
