@@ -394,9 +394,8 @@ def graph_svg(graph):
 def save_graph(graph, path):
     """Write a drawing from draw_graph to `path`; the suffix picks the format.
 
-    .svg works always. .png and .pdf need Graphviz's `dot` program: the built-in
-    drawing (an SVGGraph, used when dot is missing) can only be saved as SVG, which
-    any web browser opens and converts.
+    .svg and .png work always; .pdf needs Graphviz's `dot` program. The built-in
+    drawing (an SVGGraph, used when dot is missing) is drawn to PNG with matplotlib.
     """
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
@@ -405,10 +404,15 @@ def save_graph(graph, path):
         return path
     if fmt not in ("png", "pdf"):
         raise ValueError(f"save_graph: cannot save {path.name!r}; use a .svg, .png or .pdf name")
+    if isinstance(graph, SVGGraph) and fmt == "png":
+        from .graph_png import render_png  # matplotlib draws the built-in layout
+
+        render_png(graph.drawing, path)
+        return path
     if isinstance(graph, SVGGraph):
         raise ValueError(
             f"save_graph: {path.name!r} needs Graphviz's `dot` program, which is not"
-            " installed; the built-in drawing saves only SVG, so use a .svg name"
+            " installed; the built-in drawing saves SVG and PNG, so use a .svg or .png name"
             " (or install graphviz: apt-get install graphviz | brew install graphviz |"
             " conda install -c conda-forge graphviz)"
         )

@@ -288,9 +288,13 @@ def layout(drawing):
     return boxes, curves, width, height
 
 
-def render_svg(drawing):
-    """The drawing as SVG text (deterministic: same drawing, same text)."""
-    lr = drawing.rankdir == "LR"
+def frame(drawing):
+    """Where everything goes: (boxes, curves, offset, size, title, legend).
+
+    boxes and curves as `layout` gives them, to be shifted by offset (dx, dy); size is
+    the whole picture's (width, height); title a list of (text, x, y) lines and legend
+    a list of (text, colour, x, y, w, h) boxes. Shared by the SVG and PNG renderers.
+    """
     title = drawing.title.split("\n") if drawing.title else []
     top = MARGIN + len(title) * LINE_H + (LINE_H + 18 if drawing.legend else 0)
     if title or drawing.legend:
@@ -303,24 +307,33 @@ def render_svg(drawing):
     title_w = max((len(line) * CHAR_W for line in title), default=0)
     total_w = max(width, legend_w, title_w) + 2 * MARGIN
     total_h = height + top + MARGIN
+    lines, y = [], MARGIN
+    for line in title:
+        y += LINE_H
+        lines.append((line, total_w / 2, y - 3))
+    legend = []
+    x, y = (total_w - legend_w + 8) / 2, y + 6  # centred, like the title
+    for text, colour in drawing.legend:
+        w = len(text) * CHAR_W + 2 * PAD
+        legend.append((text, colour, x, y, w, LINE_H + 6))
+        x += w + 8
+    return boxes, curves, (MARGIN, top), (total_w, total_h), lines, legend
+
+
+def render_svg(drawing):
+    """The drawing as SVG text (deterministic: same drawing, same text)."""
+    lr = drawing.rankdir == "LR"
+    boxes, curves, (dx, dy), (total_w, total_h), title, legend = frame(drawing)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(total_w)}" '
            f'height="{_n(total_h)}" viewBox="0 0 {_n(total_w)} {_n(total_h)}" '
            f'font-family="{FONT}" font-size="{FONT_SIZE}" xml:space="preserve">',
            f'<rect width="{_n(total_w)}" height="{_n(total_h)}" fill="#ffffff"/>']
-    y = MARGIN
-    for line in title:
-        y += LINE_H
-        out.append(f'<text x="{_n(total_w / 2)}" y="{_n(y - 3)}" text-anchor="middle">'
-                   f"{_esc(line)}</text>")
-    if drawing.legend:
-        x, y = (total_w - legend_w + 8) / 2, y + 6  # centred, like the title
-        for text, colour in drawing.legend:
-            w = len(text) * CHAR_W + 2 * PAD
-            out.append(f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{LINE_H + 6}" '
-                       f'fill="{colour}" stroke="#4d4d4d"/>')
-            out.append(f'<text x="{_n(x + PAD)}" y="{_n(y + LINE_H)}">{_esc(text)}</text>')
-            x += w + 8
-    dx, dy = MARGIN, top
+    for line, x, y in title:
+        out.append(f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="middle">{_esc(line)}</text>')
+    for text, colour, x, y, w, h in legend:
+        out.append(f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{h}" '
+                   f'fill="{colour}" stroke="#4d4d4d"/>')
+        out.append(f'<text x="{_n(x + PAD)}" y="{_n(y + LINE_H)}">{_esc(text)}</text>')
     for points in curves:
         out.append(_curve(points, dx, dy, lr))
     for node in drawing.nodes:

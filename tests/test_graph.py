@@ -337,9 +337,22 @@ def test_save_svg_from_the_fallback(no_dot, tmp_path):
     assert text.startswith("<svg") and ">data -8.0000<" in text
 
 
-def test_png_from_the_fallback_says_what_to_do(no_dot, tmp_path):
-    with pytest.raises(ValueError, match=r"\.svg"):
-        save_graph(draw_graph(expression()), tmp_path / "L.png")
+def test_png_from_the_fallback_is_drawn_with_matplotlib(no_dot, tmp_path):
+    from matplotlib.image import imread
+
+    graph = draw_graph(expression())
+    png = save_graph(graph, tmp_path / "L.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    height, width = imread(png).shape[:2]  # one SVG pixel, one PNG pixel
+    svg = graph_svg(graph)
+    svg_width = float(svg.split('width="')[1].split('"')[0])
+    svg_height = float(svg.split('height="')[1].split('"')[0])
+    assert abs(width - svg_width) < 2 and abs(height - svg_height) < 2
+
+
+def test_pdf_from_the_fallback_says_what_to_do(no_dot, tmp_path):
+    with pytest.raises(ValueError, match=r"\.svg or \.png"):
+        save_graph(draw_graph(expression()), tmp_path / "L.pdf")
     with pytest.raises(ValueError, match="cannot save"):
         save_graph(draw_graph(expression()), tmp_path / "L.jpeg")
 
