@@ -113,7 +113,7 @@ class OptimizerRace:
         text = f"lowest final loss: <b>{best}</b>" if best else "choose at least one optimizer"
         if gone:
             text += "<br><span style='color:#c62828'>" + "; ".join(gone) + \
-                    " (learning rate too large?)</span>"
+                    " (too large a learning rate, or a surface that keeps falling)</span>"
         self.status.value = text
 
     def _draw(self, surface):
