@@ -377,11 +377,7 @@ def _node_svg(node, x, y, w, h):
     dash = ' stroke-dasharray="4,3"' if node.shape == "note" else ""
     out.append(f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" rx="2" '
                f"{paint}{dash}/>")
-    across = node.shape == "record" and node.across
-    cx, cy = x, y
-    for i, cell in enumerate(node.cells):
-        cw, ch = _cell_size(cell)
-        cw, ch = (cw, h) if across else (w, ch)
+    for i, (cell, cx, cy, cw, ch, across) in enumerate(cell_boxes(node, x, y, w, h)):
         if i:  # a thin line between cells
             x2, y2 = (cx, cy + ch) if across else (cx + cw, cy)
             out.append(f'<line x1="{_n(cx)}" y1="{_n(cy)}" x2="{_n(x2)}" y2="{_n(y2)}" '
@@ -393,11 +389,23 @@ def _node_svg(node, x, y, w, h):
                 out.append(_text_line(line, cx + cw / 2, first, "middle"))
             else:  # several lines (a small matrix): left-aligned
                 out.append(_text_line(line, cx + PAD, first + j * LINE_H, "start"))
+    return "".join(out) + "</g>"
+
+
+def cell_boxes(node, x, y, w, h):
+    """(text, x, y, w, h, across) of each cell of a box node, side by side when `across`,
+    else stacked. Shared by the SVG and PNG renderers."""
+    across = node.shape == "record" and node.across
+    boxes, cx, cy = [], x, y
+    for cell in node.cells:
+        cw, ch = _cell_size(cell)
+        cw, ch = (cw, h) if across else (w, ch)
+        boxes.append((cell, cx, cy, cw, ch, across))
         if across:
             cx += cw
         else:
             cy += ch
-    return "".join(out) + "</g>"
+    return boxes
 
 
 BORDER_LINE = "#8a8a8a"

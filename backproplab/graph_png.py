@@ -8,7 +8,7 @@ pixel to one PNG pixel at `dpi=100`.
 from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse, FancyArrowPatch, Rectangle
 
-from .graph_layout import ARROW, BORDER_LINE, FONT_SIZE, LINE_H, PAD, _cell_size, frame
+from .graph_layout import ARROW, BORDER_LINE, FONT_SIZE, LINE_H, PAD, cell_boxes, frame
 
 FONT = {"family": "DejaVu Sans Mono", "size": FONT_SIZE * 0.69}  # chars ~7 px wide, as laid out
 
@@ -52,21 +52,12 @@ def _draw_node(ax, node, x, y, w, h, font, scale):
         ax.text(x + w / 2, y + h / 2, node.cells[0], ha="center", va="center", fontdict=font)
         return
     ax.add_patch(Rectangle((x, y), w, h, ls="--" if node.shape == "note" else "-", **paint))
-    across = node.shape == "record" and node.across
-    cx, cy = x, y
-    for i, cell in enumerate(node.cells):
-        cw, ch = _cell_size(cell)
-        cw, ch = (cw, h) if across else (w, ch)
+    for i, (cell, cx, cy, cw, ch, across) in enumerate(cell_boxes(node, x, y, w, h)):
         if i:  # a thin line between cells
             x2, y2 = (cx, cy + ch) if across else (cx + cw, cy)
             ax.plot([cx, x2], [cy, y2], color=BORDER_LINE, lw=scale)
-        lines = cell.split("\n")
-        if len(lines) == 1:
+        if "\n" not in cell:
             ax.text(cx + cw / 2, cy + ch / 2, cell, ha="center", va="center", fontdict=font)
         else:  # several lines (a small matrix): left-aligned
             ax.text(cx + PAD, cy + ch / 2, cell, ha="left", va="center", fontdict=font,
                     linespacing=LINE_H / FONT_SIZE)
-        if across:
-            cx += cw
-        else:
-            cy += ch

@@ -64,27 +64,31 @@ class OptimizerRace:
                    layout=w.Layout(width="340px", flex="0 0 auto")),  # the plot keeps its room
             self.output,
         ])
+        self._quiet = False  # True while the app itself sets several controls
         c["surface"].observe(self._surface_changed, names="value")
         for control in [c["start_x"], c["start_y"], c["steps"], c["optimizers"],
                         *c["lr"].values()]:
-            control.observe(lambda _: self.run(), names="value")
+            control.observe(self._control_changed, names="value")
         self.run()
 
+    def _control_changed(self, _change):
+        if not self._quiet:
+            self.run()
+
     def _surface_changed(self, change):
-        """A new surface: its own view, start point and learning rates, then rerun."""
+        """A new surface: its own view, start point and learning rates, then one rerun."""
         s = SURFACES[change["new"]]
         c = self.controls
-        with self.widget.hold_trait_notifications():
+        self._quiet = True
+        try:
             for slider, lim, v in ((c["start_x"], s.xlim, s.start[0]),
                                    (c["start_y"], s.ylim, s.start[1])):
-                slider.unobserve_all("value")
                 slider.min, slider.max = -1e9, 1e9  # avoid min > max while changing
                 slider.min, slider.max, slider.value = lim[0], lim[1], v
-                slider.observe(lambda _: self.run(), names="value")
             for name, slider in c["lr"].items():
-                slider.unobserve_all("value")
                 slider.value = s.lrs[name]
-                slider.observe(lambda _: self.run(), names="value")
+        finally:
+            self._quiet = False
         self.run()
 
     def run(self):
