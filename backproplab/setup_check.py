@@ -3,12 +3,13 @@
     from backproplab.setup_check import check_setup
     check_setup()        # a table in Jupyter, plain text elsewhere
 
-Each row is one requirement: Python itself, the packages the lessons import, Graphviz's
-`dot` program and the optional PyTorch. A row says OK, or what is missing and how to
-get it. Versions are read from the installed package metadata, so checking does not
-import (and start up) matplotlib, ipywidgets or torch.
+Each row is one requirement: Python itself, the packages the lessons import, the front
+end that draws ipywidgets in JupyterLab, Graphviz's `dot` program and the optional PyTorch.
+A row says OK, or what is missing and how to get it. Versions are read from the installed
+package metadata, so checking does not import (and start up) matplotlib, ipywidgets or torch.
 
-Introduced in lesson 00 (start here).
+Introduced in lesson 00 (start here). Also `backproplab.check_setup()` and, in a
+terminal, `backproplab check`.
 """
 
 import html
@@ -21,8 +22,9 @@ from importlib import metadata
 MIN_PYTHON = (3, 10)
 
 # What the advice says for a Python package that is missing.
-REINSTALL = ("install it into the environment that runs this notebook: `make lab` does it"
-             " for you, or run `{python} -m pip install {name}`")
+REINSTALL = ("install it into the environment that runs this notebook:"
+             " `{python} -m pip install {spec}`, then restart the kernel (in a clone of the"
+             " repository, `make lab` does it for you)")
 
 DOT_ADVICE = (
     "install Graphviz: `sudo apt-get install graphviz` (Debian, Ubuntu),"
@@ -37,7 +39,18 @@ PACKAGES = (
     ("ipywidgets", "sliders and interactive apps", (8,), True),
     ("graphviz", "the Python side of the graph drawings", None, True),
     ("ipykernel", "runs Python inside Jupyter", None, True),
+    ("tqdm", "progress bars while a network trains", None, True),
     ("torch", "optional: tests that compare our gradients with PyTorch's", None, False),
+)
+
+# The JupyterLab / Notebook side of ipywidgets: without one of them a slider shows as a
+# line of text. `pip install ipywidgets` brings both.
+WIDGET_FRONT_ENDS = ("jupyterlab_widgets", "widgetsnbextension")
+WIDGETS_ADVICE = (
+    "sliders and apps will show as a line of text: run `{python} -m pip install --upgrade"
+    " 'ipywidgets>=8'` (it brings jupyterlab_widgets), restart JupyterLab and reload the"
+    " browser tab. On a JupyterHub, JupyterLab may run from another environment: install"
+    " jupyterlab_widgets there too (ask the hub's admin)"
 )
 
 OK, MISSING, TOO_OLD = "OK", "missing", "too old"
@@ -146,8 +159,8 @@ def check_package(name, purpose, minimum=None, required=True):
             return Row(name, OPTIONAL, "-", purpose,
                        f"not needed for the lessons; to run those tests too:"
                        f" `{sys.executable} -m pip install {name}`", required=False)
-        return Row(name, MISSING, "-", purpose,
-                   REINSTALL.format(python=sys.executable, name=name))
+        spec = name if minimum is None else f"'{name}>={'.'.join(map(str, minimum))}'"
+        return Row(name, MISSING, "-", purpose, REINSTALL.format(python=sys.executable, spec=spec))
     if minimum is not None and _version_tuple(version) < tuple(minimum):
         wanted = ".".join(str(part) for part in minimum)
         return Row(name, TOO_OLD, version, purpose,
@@ -155,6 +168,18 @@ def check_package(name, purpose, minimum=None, required=True):
                    f" `{sys.executable} -m pip install --upgrade '{name}>={wanted}'`"
                    " and restart JupyterLab", required)
     return Row(name, OK, version, purpose, required=required)
+
+
+def check_widget_front_end():
+    """The row for the front end that draws widgets (jupyterlab_widgets or widgetsnbextension)."""
+    purpose = "draws the sliders and apps in JupyterLab / Notebook"
+    for name in WIDGET_FRONT_ENDS:
+        try:
+            return Row("widgets front end", OK, f"{name} {metadata.version(name)}", purpose)
+        except metadata.PackageNotFoundError:
+            continue
+    return Row("widgets front end", MISSING, "-", purpose,
+               WIDGETS_ADVICE.format(python=sys.executable))
 
 
 def check_dot():
@@ -197,7 +222,9 @@ def _version_tuple(version):
 
 
 def check_setup():
-    """Check Python, the packages, `dot` and the optional PyTorch; returns a SetupReport.
+    """Check Python, the packages, the widgets' front end, `dot` and the optional PyTorch.
+
+    Returns a SetupReport (a table in Jupyter, plain text elsewhere).
 
     Never raises: anything that cannot be found becomes a row with advice.
     """
@@ -211,6 +238,8 @@ def check_setup():
                         f" `{sys.executable} -m pip install -e .` in the repository)"))
     for name, purpose, minimum, required in PACKAGES:
         rows.append(check_package(name, purpose, minimum, required))
+        if name == "ipywidgets":  # what draws the widgets, right under them
+            rows.append(check_widget_front_end())
         if name == "graphviz":  # the program right under the package that calls it
             rows.append(check_dot())
     return SetupReport(rows)

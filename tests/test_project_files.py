@@ -1,8 +1,11 @@
 """Checks that the project files agree with each other.
 
 pyproject.toml is the source of truth for dependencies; environment.yml (conda, Binder)
-must list the same packages: the runtime dependencies plus the `test` extra. The `ui`
-extra (playwright) is for browser tests only and is not in environment.yml.
+must list the same packages: the runtime dependencies plus the `test` and `lab` extras.
+The `ui` extra (playwright) and the `site` extra (Sphinx) are for the browser tests and
+the website only and are not in environment.yml. The license, the Binder link and the
+Makefile's targets are checked here too; tests/test_packaging.py checks what the sdist
+and the wheel hold.
 """
 
 import re
@@ -24,9 +27,12 @@ ROOT = Path(__file__).resolve().parents[1]
 SANITIZE_FILE = ROOT / "tests" / "nbval_sanitize.cfg"
 
 # Extras of pyproject.toml that environment.yml mirrors, besides the runtime dependencies.
-MIRRORED_EXTRAS = ("test",)
+MIRRORED_EXTRAS = ("test", "lab")
+# The one Binder link (README.md and the website's docs/ carry it): lesson 00 in JupyterLab.
+BINDER_URL = ("https://mybinder.org/v2/gh/backproplab/backproplab/HEAD"
+              "?urlpath=lab/tree/notebooks/00-start-here.ipynb")
 # conda-forge names that differ from the PyPI names.
-CONDA_TO_PYPI = {"python-graphviz": "graphviz"}
+CONDA_TO_PYPI = {"python-graphviz": "graphviz", "python-build": "build"}
 # conda packages that are not Python dependencies: the interpreter, the installer and
 # graphviz's `dot` program (the Python package is `python-graphviz`).
 CONDA_ONLY = {"python", "pip", "graphviz"}
@@ -193,8 +199,33 @@ def test_pyproject_declares_the_package(pyproject):
     project = pyproject["project"]
     assert project["name"] == "backproplab"
     assert project["requires-python"] == ">=3.10"
-    assert set(project["optional-dependencies"]) >= {"test", "ui"}
+    assert set(project["optional-dependencies"]) >= {"test", "lab", "ui", "site"}
     assert (ROOT / "backproplab" / "__init__.py").is_file()
+    assert project["scripts"] == {"backproplab": "backproplab.cli:main"}
+
+
+def test_pyproject_has_the_licenses_and_classifiers(pyproject):
+    project = pyproject["project"]
+    assert project["license"] == "MIT AND CC-BY-4.0"
+    assert project["license-files"] == ["LICENSE", "LICENSE-CONTENT"]
+    assert "MIT License" in (ROOT / "LICENSE").read_text()
+    content = (ROOT / "LICENSE-CONTENT").read_text()
+    assert "CC BY 4.0" in content and "creativecommons.org/licenses/by/4.0" in content
+    classifiers = set(project["classifiers"])
+    for minor in (10, 11, 12, 13):
+        assert f"Programming Language :: Python :: 3.{minor}" in classifiers
+    assert {"Intended Audience :: Education", "Topic :: Education"} <= classifiers
+    # a License :: classifier next to an SPDX `license` is an error for setuptools
+    assert not [c for c in classifiers if c.startswith("License ::")]
+
+
+def test_jupyterlab_is_an_extra_not_a_base_dependency(pyproject):
+    project = pyproject["project"]
+    base = {normalize_name(r) for r in project["dependencies"]}
+    assert "jupyterlab" not in base and "notebook" not in base
+    assert "jupyterlab" in {normalize_name(r) for r in project["optional-dependencies"]["lab"]}
+    makefile = (ROOT / "Makefile").read_text()
+    assert "-e '.[test,lab]'" in makefile  # `make lab` and `make test` get JupyterLab
 
 
 def test_pyproject_has_no_upper_pins(pyproject):
@@ -246,15 +277,36 @@ def makefile_targets(text):
 
 def test_readme_names_the_quick_start_commands():
     readme = (ROOT / "README.md").read_text()
-    commands = ("make lab", "make test", "make notebooks", "conda env create -f environment.yml")
+    commands = ("make lab", "make test", "make notebooks", "conda env create -f environment.yml",
+                "make lab-refresh", "make site", "backproplab lessons", "pip install")
     for command in commands:
         assert command in readme, f"README.md does not mention `{command}`"
 
 
 def test_makefile_has_the_documented_targets():
     targets = makefile_targets((ROOT / "Makefile").read_text())
-    missing = {"venv", "lab", "test", "notebooks", "bench", "lint", "clean"} - targets
+    missing = {"venv", "lab", "lab-refresh", "test", "test-ui", "site", "test-site",
+               "notebooks", "bench", "lint", "clean"} - targets
     assert not missing, f"Makefile lacks targets: {sorted(missing)}"
+
+
+def test_binder_link_opens_lesson_00_in_readme_and_on_the_site():
+    for name in ("README.md", "docs/conf.py", "docs/index.md"):
+        text = (ROOT / name).read_text()
+        links = set(re.findall(r"https://mybinder\.org/[^\s)\"'>]+", text))
+        assert links == {BINDER_URL}, (name, links)
+    assert (ROOT / "notebooks" / "00-start-here.ipynb").is_file()
+
+
+def test_learners_copies_and_generated_files_are_git_ignored():
+    ignored = (ROOT / ".gitignore").read_text().split()
+    for entry in ("/lab/", "/docs/lessons/", "build/"):
+        assert entry in ignored, entry
+
+
+def test_ci_builds_and_checks_the_site():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test-site" in ci
 
 
 def test_torch_version_agrees_between_readme_and_ci():

@@ -9,8 +9,8 @@ import pytest
 from backproplab import setup_check
 from backproplab.setup_check import check_setup
 
-REQUIRED = ["python", "backproplab", "numpy", "matplotlib", "ipywidgets", "graphviz",
-            "ipykernel"]
+REQUIRED = ["python", "backproplab", "numpy", "matplotlib", "ipywidgets", "widgets front end",
+            "graphviz", "ipykernel", "tqdm"]
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def no_dot(monkeypatch):
 def test_one_row_per_requirement_in_this_environment():
     report = check_setup()
     names = [row.name for row in report.rows]
-    assert names[:6] == REQUIRED[:6]
+    assert names[:7] == REQUIRED[:7]
     assert "dot (Graphviz program)" in names and "torch" in names
     for name in REQUIRED:  # the test environment has everything the lessons need
         assert report[name].status == "OK", report[name]
@@ -148,3 +148,42 @@ def test_html_table_and_text(fake_versions, no_dot):
 def test_unknown_row_name_says_which_rows_exist():
     with pytest.raises(KeyError, match="numpy"):
         check_setup()["scipy"]
+
+
+def test_check_setup_is_importable_from_the_top_level():
+    import backproplab
+
+    assert backproplab.check_setup is check_setup
+    assert "check_setup" in backproplab.__all__
+
+
+def test_missing_ipywidgets_says_to_install_version_8(fake_versions):
+    fake_versions["ipywidgets"] = None
+    row = check_setup()["ipywidgets"]
+    assert row.status == "missing"
+    assert "pip install 'ipywidgets>=8'" in row.advice and "restart the kernel" in row.advice
+
+
+def test_widget_front_end_is_found_by_either_package(fake_versions):
+    fake_versions["jupyterlab_widgets"] = None
+    fake_versions["widgetsnbextension"] = "4.0.16"
+    row = check_setup()["widgets front end"]
+    assert row.status == "OK" and row.version == "widgetsnbextension 4.0.16"
+
+
+def test_missing_widget_front_end_is_a_problem_with_advice(fake_versions):
+    fake_versions["jupyterlab_widgets"] = None
+    fake_versions["widgetsnbextension"] = None
+    report = check_setup()
+    row = report["widgets front end"]
+    assert row.status == "missing" and row.required
+    assert "line of text" in row.advice and "'ipywidgets>=8'" in row.advice
+    assert "JupyterHub" in row.advice
+    assert not report.ok and "widgets front end" in report.summary()
+
+
+def test_missing_tqdm_is_a_problem(fake_versions):
+    fake_versions["tqdm"] = None
+    report = check_setup()
+    assert report["tqdm"].status == "missing" and "pip install tqdm" in report["tqdm"].advice
+    assert not report.ok
