@@ -2,12 +2,14 @@
 
 The engines (`Value` for scalars, `Tensor` for numpy arrays) and gradient checking
 are importable from the top level; the rest lives in submodules:
-`backproplab.nn`, `backproplab.optim`, `backproplab.data`, `backproplab.train`.
+`backproplab.nn`, `backproplab.optim`, `backproplab.schedulers`, `backproplab.data`,
+`backproplab.train`.
 `check_setup()` (lesson 00) says whether everything the lessons need is installed;
 `backproplab lessons DEST` (backproplab.cli) copies the lessons into a folder you own.
 """
 
 from .autodiff import topological_sort
+from .combine import concatenate, stack, where
 from .functional import cross_entropy, log_softmax, softmax
 from .gradcheck import gradcheck, numerical_grad
 from .setup_check import check_setup
@@ -20,11 +22,14 @@ __all__ = [
     "Tensor",
     "Value",
     "check_setup",
+    "concatenate",
     "cross_entropy",
     "gradcheck",
     "log_softmax",
     "numerical_grad",
     "softmax",
+    "stack",
     "topological_sort",
     "unbroadcast",
+    "where",
 ]

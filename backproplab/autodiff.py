@@ -15,6 +15,11 @@ def topological_sort(root):
     Iterative depth-first search (no recursion, so a chain of a million nodes works).
     The order is deterministic: it depends only on the order of each node's `parents`.
     """
+    if not hasattr(root, "parents"):
+        raise TypeError(
+            f"topological_sort: expected a Value or Tensor (a node with .parents), got"
+            f" {type(root).__name__}"
+        )
     order = []
     visited = {root}  # nodes hash by identity
     # Each stack entry is (node, iterator over its parents still to visit).

@@ -49,12 +49,20 @@ def check_matmul(sa, sb):
 
 
 def check_axis(op, axis, ndim):
-    """Normalise `axis` (None, int or tuple) to non-negative ints, or raise clearly."""
+    """Normalise `axis` (None, int, or a tuple or list of ints) to non-negative ints,
+    or raise clearly. A list counts as a tuple, as in numpy."""
     if axis is None:
         return None
+    if isinstance(axis, list):
+        axis = tuple(axis)
     axes = axis if isinstance(axis, tuple) else (axis,)
     for ax in axes:
-        if not isinstance(ax, (int, np.integer)) or not -ndim <= ax < ndim:
+        if isinstance(ax, (bool, np.bool_)) or not isinstance(ax, (int, np.integer)):
+            raise TypeError(
+                f"{op}: axis must be an int or a tuple of ints, got {axis!r}"
+                f" ({type(ax).__name__}); e.g. axis=0, axis=-1 or axis=(0, 1)"
+            )
+        if not -ndim <= ax < ndim:
             raise ValueError(f"{op}: axis {axis} is out of range for a {ndim}-d tensor")
     axes = tuple(int(ax) % ndim for ax in axes)
     if len(set(axes)) != len(axes):
@@ -62,6 +70,39 @@ def check_axis(op, axis, ndim):
     return axes if isinstance(axis, tuple) else axes[0]
 
 
+def check_label(op, label):
+    """A node's label is a string (it names the node in drawings and reports)."""
+    if not isinstance(label, str):
+        raise TypeError(
+            f"{op}(...): label must be a string, got {label!r} ({type(label).__name__});"
+            f" e.g. label='w1' or label=str({label!r})"
+        )
+    return label
+
+
+def check_no_nan(op, a):
+    """NaN in the input of an op with a domain (log, sqrt, pow): say so, instead of
+    passing the NaN on silently."""
+    nan = np.isnan(a)
+    if nan.any():
+        raise ValueError(
+            f"{op}: {nan.sum()} of {nan.size} inputs are NaN (not a number); a NaN usually"
+            " comes from an earlier step (0/0, inf - inf, a diverging training run)"
+        )
+
+
 def exponent_text(k):
     """2.0 -> '2', 0.5 -> '0.5': the exponent as it appears in an op name ("**2")."""
     return str(int(k)) if float(k).is_integer() else repr(k)
+
+
+def check_leaf_grad(node):
+    """A leaf's grad before backward must be None or an array of its data's shape."""
+    grad = node.grad
+    if not isinstance(grad, np.ndarray) or grad.shape != node._data.shape:
+        name = f"{node.label!r}" if node.label else f"of shape {node.shape}"
+        got = f"shape {grad.shape}" if isinstance(grad, np.ndarray) else repr(grad)
+        raise TypeError(
+            f"backward: the leaf tensor {name} has grad {got}; a tensor's grad must be None"
+            f" or an array of shape {node.shape}; set t.grad = None (or call zero_grad())"
+        )

@@ -14,6 +14,7 @@ Introduced in lesson 04 (building an autodiff engine); used again in lesson 10.
 """
 
 import html
+import numbers
 import warnings
 
 import numpy as np
@@ -31,33 +32,80 @@ def numerical_grad(f, *inputs, eps=1e-6):
 
     `inputs` are Values or Tensors; returns a list with one gradient per input (a
     float for a Value, an ndarray of the input's shape for a Tensor). The inputs are
-    nudged in place and restored exactly.
+    nudged in place and restored exactly. If f fails at a nudged point x +- eps but not
+    at x, the error says that the nudge crossed the edge of f's domain.
     """
-    grads = []
+    eps = _check_eps("numerical_grad", eps)
     for x in inputs:
-        if isinstance(x, Value):
-            grads.append(_central_difference(f, inputs, x, None, eps))
-        elif isinstance(x, Tensor):
-            grad = np.zeros(x.shape)
-            for idx in np.ndindex(*x.shape):
-                grad[idx] = _central_difference(f, inputs, x, idx, eps)
-            grads.append(grad)
-        else:
+        if not isinstance(x, (Value, Tensor)):
             raise TypeError(
                 f"numerical_grad: inputs must be Values or Tensors, got {type(x).__name__}"
             )
-    return grads
+    _scalar(f(*inputs))  # f must work at the point you gave, before any nudge
+    return [_numerical_grad_of(f, inputs, i, eps) for i in range(len(inputs))]
 
 
-def _central_difference(f, inputs, x, idx, eps):
+def _numerical_grad_of(f, inputs, i, eps):
+    """The central-difference gradient with respect to inputs[i] alone."""
+    x = inputs[i]
+    if isinstance(x, Value):
+        return _central_difference(f, inputs, x, None, eps, i)
+    grad = np.zeros(x.shape)
+    for idx in np.ndindex(*x.shape):
+        grad[idx] = _central_difference(f, inputs, x, idx, eps, i)
+    return grad
+
+
+def _check_eps(name, eps):
+    if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not np.isfinite(eps):
+        raise TypeError(f"{name}: eps must be a small positive number such as 1e-6, got {eps!r}")
+    if eps <= 0:
+        raise ValueError(
+            f"{name}: eps must be > 0, got {eps!r}: the finite difference divides by 2 * eps;"
+            " use 1e-6 (float64) or 1e-3 (float32)"
+        )
+    return float(eps)
+
+
+def _central_difference(f, inputs, x, idx, eps, i):
     data = x.data if idx is None else x.data[idx]
     old = data
-    _set(x, idx, old + eps)
-    plus = _scalar(f(*inputs))
-    _set(x, idx, old - eps)
-    minus = _scalar(f(*inputs))
+    values = []
+    for step in (eps, -eps):
+        _set(x, idx, old + step)
+        if (x.data if idx is None else x.data[idx]) == old:
+            _set(x, idx, old)
+            raise ValueError(
+                f"gradient check: eps={eps!r} is too small to change the input {old!r} at all"
+                f" (rounding in {np.asarray(old).dtype}), so every difference would be 0;"
+                " use eps=1e-6 for float64"
+            )
+        try:
+            values.append(_scalar(f(*inputs)))
+        except (ValueError, ZeroDivisionError, OverflowError, FloatingPointError) as e:
+            _set(x, idx, old)
+            raise _domain_error(x, idx, i, float(old), step, e) from e
     _set(x, idx, old)
+    plus, minus = values
     return (plus - minus) / (2 * eps)
+
+
+def _domain_error(x, idx, i, old, step, error):
+    """The error for an f that works at x but fails at the nudged x + step."""
+    name = (x.label or f"input {i}") + ("" if idx is None else str(list(idx)))
+    sign = "+" if step > 0 else "-"
+    if old == 0:
+        advice = ("x is on the edge itself, where a central difference is not defined;"
+                  " check the gradient at a point inside the domain")
+    else:
+        smaller = 10.0 ** np.floor(np.log10(abs(old) / 1000))
+        advice = (f"use a smaller eps (e.g. eps={smaller:.0e}, well below |x|), or check at an x"
+                  " farther from the edge")
+    return ValueError(
+        f"gradient check: f fails at {name} = {old!r} {sign} eps = {old + step!r}, a point"
+        f" you did not pass: the nudge x {sign} eps (eps={abs(step):g}) crossed the edge of"
+        f" the function's domain; {advice}. The error at that point was: {error}"
+    )
 
 
 def _set(x, idx, v):
@@ -86,8 +134,15 @@ def gradcheck(f, *inputs, eps=1e-6, tol=1e-6):
 
     Returns a `GradcheckReport` (shown as a table in Jupyter): `.ok` is True when the
     largest relative error is at most `tol`; `.raise_if_failed()` raises with the
-    report. Use float64 inputs: float32 rounding swamps the comparison.
+    report. Use float64 inputs: float32 rounding swamps the comparison. A Tensor with
+    `requires_grad=False` (or with no entries) has no gradient to check: its row says
+    so, and a report that checked nothing at all is not OK.
     """
+    if not callable(f):
+        raise TypeError(f"gradcheck: f must be a function of the inputs, got {type(f).__name__}")
+    eps = _check_eps("gradcheck", eps)
+    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not tol >= 0:
+        raise ValueError(f"gradcheck: tol must be a number >= 0 such as 1e-6, got {tol!r}")
     for x in inputs:
         if not isinstance(x, (Value, Tensor)):
             raise TypeError(f"gradcheck: inputs must be Values or Tensors, got {type(x).__name__}")
@@ -99,9 +154,8 @@ def gradcheck(f, *inputs, eps=1e-6, tol=1e-6):
     if not isinstance(out, (Value, Tensor)):
         raise TypeError(f"gradcheck: f must return a Value or Tensor, got {type(out).__name__}")
     _scalar(out)  # raises for a non-scalar output
-    out.backward()
-    analytic = [x.grad if isinstance(x, Value) else _grad_or_zeros(x) for x in inputs]
-    numerical = numerical_grad(f, *inputs, eps=eps)
+    if isinstance(out, Value) or out.requires_grad:
+        out.backward()
     ops = {node.op for node in topological_sort(out)}
     float32 = any(isinstance(x, Tensor) and x.dtype == np.float32 for x in inputs)
     if float32:
@@ -110,11 +164,26 @@ def gradcheck(f, *inputs, eps=1e-6, tol=1e-6):
             " gradient; check with dtype=float64",
             stacklevel=2,
         )
-    rows = [
-        GradcheckRow(x.label or f"input {i}", a, n)
-        for i, (x, a, n) in enumerate(zip(inputs, analytic, numerical))
-    ]
+    rows = []
+    for i, x in enumerate(inputs):
+        name = x.label or f"input {i}"
+        skipped = _nothing_to_check(x)
+        if skipped:
+            rows.append(GradcheckRow(name, None, None, skipped=skipped))
+            continue
+        analytic = x.grad if isinstance(x, Value) else _grad_or_zeros(x)
+        numerical = _numerical_grad_of(f, inputs, i, eps)
+        rows.append(GradcheckRow(name, analytic, numerical))
     return GradcheckReport(rows, tol, has_kinks=any(op in KINKS for op in ops), float32=float32)
+
+
+def _nothing_to_check(x):
+    """Why input x has no gradient to check ("" if it has one)."""
+    if isinstance(x, Tensor) and not x.requires_grad:
+        return "not checked: requires_grad=False, so backprop computes no gradient for it"
+    if isinstance(x, Tensor) and x.size == 0:
+        return f"not checked: the tensor has no entries (shape {x.shape})"
+    return ""
 
 
 def _grad_or_zeros(x):
@@ -128,13 +197,22 @@ def relative_error(a, n):
 
 
 class GradcheckRow:
-    """One input's analytic and numerical gradient and their largest relative error."""
+    """One input's analytic and numerical gradient and their largest relative error.
 
-    def __init__(self, name, analytic, numerical):
+    `skipped` says why an input was not checked (then the gradients are None)."""
+
+    def __init__(self, name, analytic, numerical, skipped=""):
         self.name = name
         self.analytic = analytic
         self.numerical = numerical
-        err = relative_error(analytic, numerical)
+        self.skipped = skipped
+        if skipped:
+            self.max_rel_error = 0.0
+            return
+        with np.errstate(invalid="ignore"):
+            err = relative_error(analytic, numerical)
+        # a NaN or inf gradient is an error as large as can be, never "very good"
+        err = np.where(np.isfinite(np.asarray(analytic, dtype=float) + numerical), err, np.inf)
         self.max_rel_error = float(err.max()) if err.size else 0.0
 
 
@@ -146,12 +224,19 @@ class GradcheckReport:
         self.tol = tol
         self.has_kinks = has_kinks
         self.float32 = float32
-        self.max_rel_error = max((r.max_rel_error for r in rows), default=0.0)
-        self.ok = self.max_rel_error <= tol
+        checked = [r for r in rows if not getattr(r, "skipped", "")]
+        self.nothing_checked = not checked
+        self.max_rel_error = max((r.max_rel_error for r in checked), default=0.0)
+        self.ok = self.max_rel_error <= tol and not self.nothing_checked
 
     def verdict(self):
         e = self.max_rel_error
-        if e > 1e-2:
+        if self.nothing_checked:
+            return ("nothing was checked: no input has a gradient to compare (pass Values, or"
+                    " Tensors with requires_grad=True and at least one entry)")
+        if e == np.inf:
+            text = "wrong: a gradient is NaN or infinite"
+        elif e > 1e-2:
             text = "wrong: backprop and finite differences disagree"
         elif e > 1e-4:
             text = "suspicious: check the backward pass"
@@ -173,7 +258,12 @@ class GradcheckReport:
             raise AssertionError(f"gradient check failed\n{self}")
         return self
 
+    def _status(self):
+        return "NOTHING CHECKED" if self.nothing_checked else ("OK" if self.ok else "FAILED")
+
     def _cells(self, row):
+        if getattr(row, "skipped", ""):
+            return (row.name, row.skipped, "", "")
         return (row.name, _preview(row.analytic), _preview(row.numerical),
                 f"{row.max_rel_error:.2e}")
 
@@ -184,8 +274,7 @@ class GradcheckReport:
         table = [
             "  ".join(cell.ljust(w) for cell, w in zip(line, widths)) for line in [head] + lines
         ]
-        status = "OK" if self.ok else "FAILED"
-        summary = (f"gradcheck {status}: max relative error {self.max_rel_error:.2e}"
+        summary = (f"gradcheck {self._status()}: max relative error {self.max_rel_error:.2e}"
                    f" (tolerance {self.tol:.0e}), {self.verdict()}")
         return "\n".join(table + [summary])
 
@@ -198,11 +287,10 @@ class GradcheckReport:
             "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in self._cells(r)) + "</tr>"
             for r in self.rows
         )
-        status = "OK" if self.ok else "FAILED"
         return (
             "<table><tr><th>input</th><th>analytic</th><th>numerical</th>"
             f"<th>max rel. error</th></tr>{rows}</table>"
-            f"<p style='color:{colour}'><b>gradcheck {status}</b>: max relative error"
+            f"<p style='color:{colour}'><b>gradcheck {self._status()}</b>: max relative error"
             f" {self.max_rel_error:.2e} (tolerance {self.tol:.0e}),"
             f" {html.escape(self.verdict())}</p>"
         )

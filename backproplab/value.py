@@ -13,7 +13,7 @@ import math
 import numbers
 
 from .autodiff import topological_sort
-from .checks import exponent_text
+from .checks import check_label, check_no_nan, exponent_text
 
 
 class Value:
@@ -26,9 +26,15 @@ class Value:
         op: the operation that produced this node ("" for a leaf you created).
         parents: the nodes this one was computed from (ordered tuple).
         local_grads: d(this node)/d(parent) for each parent, in the same order.
+
+    Comparisons (`==`, `<`, ...) compare the numbers and give a bool, as PyTorch does
+    for a one-number tensor: `Value(2.0) == Value(2.0)` is True. To ask whether two
+    names refer to the same node, use `is`. `bool(v)` and `float(v)` are errors: use
+    `v.data`.
     """
 
     __slots__ = ("data", "grad", "label", "op", "parents", "local_grads")
+    __hash__ = object.__hash__  # nodes are told apart by identity (in sets, as dict keys)
 
     def __init__(self, data, label=""):
         if isinstance(data, Value):
@@ -39,7 +45,7 @@ class Value:
             raise TypeError(f"Value(...) needs a real number, got {data!r} ({type(data).__name__})")
         self.data = float(data)
         self.grad = 0.0
-        self.label = label
+        self.label = check_label("Value", label)
         self.op = ""
         self.parents = ()
         self.local_grads = ()
@@ -55,6 +61,48 @@ class Value:
         out.parents = parents
         out.local_grads = local_grads
         return out
+
+    # ---- comparisons of the numbers (no gradient), and the conversions that are errors ----
+
+    def __eq__(self, other):
+        if isinstance(other, Value):
+            _two_values_compared("==", self, other)
+        other = _number(other)
+        return NotImplemented if other is NotImplemented else self.data == other
+
+    def __ne__(self, other):
+        if isinstance(other, Value):
+            _two_values_compared("!=", self, other)
+        other = _number(other)
+        return NotImplemented if other is NotImplemented else self.data != other
+
+    def __lt__(self, other):
+        other = _number(other)
+        return NotImplemented if other is NotImplemented else self.data < other
+
+    def __le__(self, other):
+        other = _number(other)
+        return NotImplemented if other is NotImplemented else self.data <= other
+
+    def __gt__(self, other):
+        other = _number(other)
+        return NotImplemented if other is NotImplemented else self.data > other
+
+    def __ge__(self, other):
+        other = _number(other)
+        return NotImplemented if other is NotImplemented else self.data >= other
+
+    def __bool__(self):
+        raise TypeError(
+            f"bool(Value) is ambiguous ({self!r}): compare the number instead,"
+            " e.g. `if v.data > 0:` or `if v.data != 0:`"
+        )
+
+    def __float__(self):
+        raise TypeError(
+            f"float(Value): use v.data for the number ({self!r}); math.exp(v) and friends"
+            " would cut the graph, so use v.exp(), v.tanh(), ..."
+        )
 
     # ---- primitives: forward value and local derivatives, side by side ----
 
@@ -108,6 +156,7 @@ class Value:
 
     def log(self):
         x = self.data
+        check_no_nan("log", x)
         if x <= 0:
             raise ValueError(
                 f"log: input must be positive, got {x!r}; log is only defined for x > 0"
@@ -133,8 +182,9 @@ class Value:
 
     def relu(self):
         x = self.data
-        # f = max(0, x):  df/dx = 1 if x > 0 else 0
-        return Value._result(x if x > 0 else 0.0, "relu", (self,), (1.0 if x > 0 else 0.0,))
+        # f = max(0, x):  df/dx = 1 if x > 0 else 0   (a NaN stays NaN, as in torch)
+        out = x if x > 0 or x != x else 0.0
+        return Value._result(out, "relu", (self,), (1.0 if x > 0 else 0.0,))
 
     # ---- composed ops: built from the primitives, so they need no derivative ----
 
@@ -192,12 +242,21 @@ class Value:
         The root's gradient is set to 1. Nodes computed by an op hold the gradient of
         this call; leaves (the Values you created) *accumulate*: calling `backward()`
         twice, or on two losses that share a leaf, adds up, exactly as in PyTorch.
-        Set leaf grads to 0 (`zero_grad()` on a model) before each new backward pass.
+        Set leaf grads to 0 (`zero_grad()` on a model) before each new backward pass;
+        a grad of None counts as 0, as in PyTorch.
         """
         order = topological_sort(self)
         for node in order:
             if node.parents:  # gradients of op outputs are recomputed from scratch
                 node.grad = 0.0
+            elif node.grad is None:  # "no gradient yet", as after zero_grad(set_to_none=True)
+                node.grad = 0.0
+            elif isinstance(node.grad, bool) or not isinstance(node.grad, numbers.Real):
+                name = repr(node.label) if node.label else f"with data {node.data!r}"
+                raise TypeError(
+                    f"backward: the leaf Value {name} has grad {node.grad!r}; a Value's grad"
+                    " must be a number (or None); set v.grad = 0.0 (or call zero_grad())"
+                )
         self.grad += 1.0  # d(self)/d(self)
         for node in reversed(order):
             g = node.grad
@@ -220,6 +279,15 @@ def _as_value(x):
     return Value(x)
 
 
+def _number(x):
+    """The number to compare a Value with: another Value's data or a real number."""
+    if isinstance(x, Value):
+        return x.data
+    if isinstance(x, numbers.Real):
+        return x
+    return NotImplemented
+
+
 def _check_pow(a, k):
     if a < 0 and not float(k).is_integer():
         raise ValueError(
@@ -238,3 +306,11 @@ def _pow(a, k):
         return a**k
     except OverflowError:
         return math.inf if a > 0 or float(k).is_integer() and k % 2 == 0 else -math.inf
+
+
+def _two_values_compared(op, a, b):
+    """`a == b` for two Values is ambiguous: the same number, or the same node of the graph?"""
+    raise TypeError(
+        f"{a!r} {op} {b!r}: comparing two Values is ambiguous. Compare their numbers with"
+        f" a.data {op} b.data, or ask whether they are the same node with `a is b`"
+    )

@@ -136,12 +136,104 @@ def test_a_wrong_value_gradient_fails():
         gradcheck(lambda v: broken_double(v) * 3, Value(1.5)).raise_if_failed()
 
 
-def test_an_input_without_requires_grad_gets_no_gradient_and_fails():
-    w, x = Tensor([3.0, 4.0]), Tensor([1.0, 2.0], requires_grad=False)
+def test_an_input_without_requires_grad_is_not_checked_and_says_so():
+    w, x = Tensor([3.0, 4.0], label="w"), Tensor([1.0, 2.0], requires_grad=False, label="x")
     report = gradcheck(lambda w, x: (w * x).sum(), w, x)
-    assert not report.ok and report.rows[0].max_rel_error < 1e-7
-    np.testing.assert_array_equal(report.rows[1].analytic, [0.0, 0.0])
-    np.testing.assert_allclose(report.rows[1].numerical, [3.0, 4.0])
+    assert report.ok and report.rows[0].max_rel_error < 1e-7
+    row = report.rows[1]
+    assert row.skipped == (
+        "not checked: requires_grad=False, so backprop computes no gradient for it"
+    )
+    assert (row.analytic, row.numerical, row.max_rel_error) == (None, None, 0.0)
+    text = str(report)
+    assert text.splitlines()[2].split() == ["x", "not", "checked:", "requires_grad=False,", "so",
+                                            "backprop", "computes", "no", "gradient", "for", "it"]
+    assert text.splitlines()[-1].startswith("gradcheck OK: max relative error")
+    assert "not checked: requires_grad=False" in report._repr_html_()
+
+
+@pytest.mark.parametrize(
+    "inputs",
+    [
+        [Tensor([1.0, 2.0], requires_grad=False)],
+        [Tensor(np.zeros((0, 3)))],
+        [],
+    ],
+    ids=["requires_grad=False", "empty tensor", "no inputs"],
+)
+def test_a_check_of_nothing_is_not_ok_and_says_so(inputs):
+    report = gradcheck(lambda *xs: Tensor(2.0, requires_grad=False) + sum(x.sum() for x in xs),
+                       *inputs)
+    assert report.ok is False and report.nothing_checked
+    assert report.verdict().startswith("nothing was checked: no input has a gradient to compare")
+    assert "gradcheck NOTHING CHECKED" in str(report)
+    with pytest.raises(AssertionError, match="NOTHING CHECKED"):
+        report.raise_if_failed()
+
+
+@pytest.mark.parametrize("eps", [0, 0.0, -1e-6])
+def test_eps_must_be_positive(eps):
+    message = f"eps must be > 0, got {eps!r}: the finite difference divides by 2 * eps"
+    with pytest.raises(ValueError, match=re.escape("gradcheck: " + message)):
+        gradcheck(lambda v: v * v, Value(1.0), eps=eps)
+    with pytest.raises(ValueError, match=re.escape("numerical_grad: " + message)):
+        numerical_grad(lambda v: v * v, Value(1.0), eps=eps)
+
+
+@pytest.mark.parametrize("eps", [None, "1e-6", float("nan"), True])
+def test_eps_must_be_a_number(eps):
+    with pytest.raises(TypeError, match="gradcheck: eps must be a small positive number"):
+        gradcheck(lambda v: v * v, Value(1.0), eps=eps)
+
+
+@pytest.mark.parametrize("tol", [-1.0, float("nan"), "1e-6"])
+def test_tol_must_be_a_non_negative_number(tol):
+    with pytest.raises(ValueError, match="gradcheck: tol must be a number >= 0"):
+        gradcheck(lambda v: v * v, Value(1.0), tol=tol)
+
+
+@pytest.mark.parametrize(
+    ("x", "f"),
+    [
+        (Value(1e-7, label="x"), lambda v: v.log()),
+        (Tensor([1.0, 1e-7], label="x"), lambda t: t.log().sum()),
+        (Value(1e-7, label="x"), lambda v: v**0.5),
+    ],
+    ids=["Value log", "Tensor log", "Value sqrt"],
+)
+def test_a_nudge_across_the_domain_edge_names_the_learners_value(x, f):
+    where = "x" if isinstance(x, Value) else "x[1]"
+    message = (
+        f"gradient check: f fails at {where} = 1e-07 - eps = -9e-07, a point you did not pass:"
+        " the nudge x - eps (eps=1e-06) crossed the edge of the function's domain; use a"
+        " smaller eps (e.g. eps=1e-10, well below |x|), or check at an x farther from the edge."
+        " The error at that point was: "
+    )
+    with pytest.raises(ValueError, match=re.escape(message)):
+        gradcheck(f, x)
+    before = x.data if isinstance(x, Value) else x.data.copy()
+    with pytest.raises(ValueError, match=re.escape(message)):
+        numerical_grad(f, x)
+    np.testing.assert_array_equal(x.data, before)  # restored even after the failure
+    assert gradcheck(f, x, eps=1e-10).ok  # the advice works
+
+
+def test_a_nudge_from_the_edge_itself_says_so():
+    with pytest.raises(ValueError, match=re.escape(
+            "x is on the edge itself, where a central difference is not defined")):
+        gradcheck(lambda v: v**0.5, Value(0.0, label="x"))
+
+
+def test_an_error_at_the_learners_own_point_is_not_blamed_on_the_nudge():
+    with pytest.raises(ValueError, match=re.escape("log: input must be positive, got -1.0")):
+        numerical_grad(lambda v: v.log(), Value(-1.0))
+
+
+def test_a_nan_gradient_is_never_very_good():
+    nan_grad = lambda v: Value._result(v.data, "bad", (v,), (float("nan"),))  # noqa: E731
+    report = gradcheck(nan_grad, Value(1.0))
+    assert not report.ok and report.max_rel_error == np.inf
+    assert report.verdict() == "wrong: a gradient is NaN or infinite"
 
 
 def test_tolerance():

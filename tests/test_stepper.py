@@ -91,7 +91,7 @@ def test_last_frame_equals_backward(make):
 def test_steps_follow_the_chain_rule():
     for step in explain_backward(neuron()).steps:
         assert step.contribution == step.upstream * step.local
-        k = step.node.parents.index(step.parent)
+        k = next(i for i, p in enumerate(step.node.parents) if p is step.parent)
         assert step.local == step.node.local_grads[k]
 
 

@@ -534,9 +534,22 @@ def test_softmax_rows_sum_to_one(a):
     assert np.isfinite(log_softmax(Tensor(a)).data).all()
 
 
-def test_dividing_by_a_zero_tensor_gives_inf_like_numpy():
-    assert (Tensor([1.0]) / Tensor([0.0])).data[0] == np.inf
-    assert (Tensor([0.0]) ** -1).data[0] == np.inf
+def test_dividing_by_zero_is_an_error_like_value_and_python():
+    # Tensor / Tensor(0), Tensor / 0 and Value / 0 all raise ZeroDivisionError alike
+    divide = "(division by zero); check the value you divide by"
+    with pytest.raises(ZeroDivisionError, match=re.escape(
+            "pow: 1 of 2 entries are 0.0, and 0.0 ** -1.0 is undefined " + divide)):
+        Tensor([1.0, 2.0]) / Tensor([0.0, 1.0])
+    with pytest.raises(ZeroDivisionError, match=re.escape("pow: 1 of 1 entries are 0.0")):
+        Tensor([0.0]) ** -1
+    with pytest.raises(ZeroDivisionError, match=re.escape("div: x / 0 is undefined " + divide)):
+        Tensor([1.0]) / 0
+    with pytest.raises(ZeroDivisionError, match=re.escape(
+            "pow: 0.0 ** -1.0 is undefined " + divide)):
+        Value(1.0) / 0
+    with pytest.raises(ZeroDivisionError, match=re.escape(divide)):
+        Value(1.0) / Value(0.0)
+    np.testing.assert_array_equal((Tensor([0.0, 4.0]) ** 0.5).data, [0.0, 2.0])  # 0 ** k > 0 fine
 
 
 # ----------------------------------------------------------------------------- errors
@@ -669,8 +682,9 @@ def test_reshape_error():
         (lambda x: x.sum(axis=2), "sum: axis 2 is out of range for a 2-d tensor"),
         (lambda x: x.sum(axis=(0, 5)), "sum: axis (0, 5) is out of range for a 2-d tensor"),
         (lambda x: x.max(axis=-3), "max: axis -3 is out of range for a 2-d tensor"),
-        (lambda x: x.mean(axis=2), "sum: axis 2 is out of range for a 2-d tensor"),
-        (lambda x: x.sum(axis=1.0), "sum: axis 1.0 is out of range for a 2-d tensor"),
+        (lambda x: x.mean(axis=2), "mean: axis 2 is out of range for a 2-d tensor"),
+        (lambda x: x.var(axis=(0, 3)), "var: axis (0, 3) is out of range for a 2-d tensor"),
+        (lambda x: x.mean(axis=[0, 5]), "mean: axis (0, 5) is out of range for a 2-d tensor"),
         (lambda x: x.sum(axis=(0, -2)), "sum: axis (0, -2) names the same axis twice"),
         (lambda x: x.max(axis=(1, 1)), "max: axis (1, 1) names the same axis twice"),
     ],
@@ -678,6 +692,21 @@ def test_reshape_error():
 def test_axis_errors(f, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         f(Tensor(np.ones((2, 3))))
+
+
+@pytest.mark.parametrize("op", ["sum", "mean", "max", "var", "std", "argmax"])
+@pytest.mark.parametrize("axis", [1.0, True, "0"])
+def test_an_axis_that_is_not_an_int_names_the_op(op, axis):
+    message = f"{op}: axis must be an int or a tuple of ints, got {axis!r}"
+    with pytest.raises(TypeError, match=re.escape(message)):
+        getattr(Tensor(np.ones((2, 3))), op)(axis=axis)
+
+
+def test_a_list_of_axes_works_like_a_tuple():
+    x = Tensor(np.arange(24.0).reshape(2, 3, 4))
+    for op in ("sum", "mean", "max", "var"):
+        np.testing.assert_array_equal(getattr(x, op)(axis=[0, 2]).data,
+                                      getattr(x, op)(axis=(0, 2)).data)
 
 
 def test_other_shape_errors():

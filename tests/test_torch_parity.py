@@ -9,6 +9,7 @@ import pytest
 from strategies import upstream
 
 from backproplab import Tensor, Value, cross_entropy, log_softmax, softmax
+from backproplab.combine import concatenate, stack, where
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
@@ -116,6 +117,50 @@ CASES = {
         [(3, 4)],
         "real",
     ),
+    "sqrt": (lambda a: a.sqrt(), torch.sqrt, [(2, 3)], "positive"),
+    "abs": (lambda a: a.abs(), torch.abs, [(2, 3)], "real"),
+    "clip": (lambda a: a.clip(-0.5, 0.5), lambda a: torch.clamp(a, -0.5, 0.5), [(3, 4)], "real"),
+    "clip lo only": (lambda a: a.clip(lo=0.0), lambda a: torch.clamp(a, min=0.0), [(3, 4)],
+                     "real"),
+    # numpy's default ddof=0 is torch's correction=0; ddof=1 is torch's default
+    "var ddof=0": (lambda a: a.var(), lambda a: torch.var(a, correction=0), [(3, 4)], "real"),
+    "var ddof=1 (torch default)": (lambda a: a.var(ddof=1), torch.var, [(3, 4)], "real"),
+    "var axis 0 keepdims": (
+        lambda a: a.var(axis=0, keepdims=True),
+        lambda a: torch.var(a, dim=0, correction=0, keepdim=True),
+        [(3, 4)],
+        "real",
+    ),
+    "std ddof=0 axis (0, 2)": (
+        lambda a: a.std(axis=(0, 2)),
+        lambda a: torch.std(a, dim=(0, 2), correction=0),
+        [(2, 3, 4)],
+        "real",
+    ),
+    "std ddof=1 axis -1": (
+        lambda a: a.std(axis=-1, ddof=1),
+        lambda a: torch.std(a, dim=-1),
+        [(2, 3, 4)],
+        "real",
+    ),
+    "where": (
+        lambda a, b: where(a.data > 0, a, b),
+        lambda a, b: torch.where(a > 0, a, b),
+        [(3, 4), (4,)],
+        "real",
+    ),
+    "concatenate axis 1": (
+        lambda a, b: concatenate([a, b], axis=1),
+        lambda a, b: torch.cat([a, b], dim=1),
+        [(2, 3), (2, 1)],
+        "real",
+    ),
+    "stack axis -1": (
+        lambda a, b: stack([a, b], axis=-1),
+        lambda a, b: torch.stack([a, b], dim=-1),
+        [(2, 3), (2, 3)],
+        "real",
+    ),
     "a small network": (
         lambda x, W, b: cross_entropy((x @ W + b).tanh() * 2.0, [1, 0, 1, 1]),
         lambda x, W, b: F.cross_entropy(torch.tanh(x @ W + b) * 2.0, torch.tensor([1, 0, 1, 1])),
@@ -154,6 +199,15 @@ def test_tensor_op_matches_pytorch(name, seed):
             lambda a: F.cross_entropy(a, torch.tensor([0, 2])),
             [[1e4, 0.0, -1e4], [0.0, 1e4, 1e4]],
         ),
+        # the edges of the new ops: x**0 at 0 is 0 (not NaN), sqrt'(0) = inf, abs'(0) = 0,
+        # clamp passes the gradient at its bounds, a masked class in softmax
+        (lambda a: a**0, lambda a: a**0, [[0.0, 1.0, -2.0]]),
+        (lambda a: a**0.5, lambda a: a**0.5, [[0.0, 1.0, 4.0]]),
+        (lambda a: a.sqrt(), torch.sqrt, [[0.0, 1.0, 4.0]]),
+        (lambda a: a.abs(), torch.abs, [[0.0, -1.0, 2.0]]),
+        (lambda a: a.clip(0.0, 1.0), lambda a: torch.clamp(a, 0.0, 1.0),
+         [[-1.0, 0.0, 0.5, 1.0, 2.0]]),
+        (softmax, lambda a: torch.softmax(a, dim=-1), [[-np.inf, 0.0, 1.0]]),
     ],
     ids=[
         "max ties axis",
@@ -163,6 +217,12 @@ def test_tensor_op_matches_pytorch(name, seed):
         "tanh tails",
         "log_softmax huge",
         "cross_entropy huge",
+        "x**0 at 0",
+        "x**0.5 at 0",
+        "sqrt at 0",
+        "abs at 0",
+        "clip at its bounds",
+        "softmax with a masked class",
     ],
 )
 def test_special_points_match_pytorch(f, f_torch, data):
@@ -204,6 +264,8 @@ VALUE_CASES = {
     "sigmoid": (lambda a: a.sigmoid(), [-0.4]),
     "relu": (lambda a: a.relu(), [0.4]),
     "relu at 0": (lambda a: a.relu(), [0.0]),
+    "a ** 0 at 0": (lambda a: a**0, [0.0]),  # 0, not NaN, in both
+    "a ** 0.5 at 0": (lambda a: a**0.5, [0.0]),  # inf in both
     "sigmoid at -1000": (lambda a: a.sigmoid(), [-1000.0]),
     "sigmoid at -40": (lambda a: a.sigmoid(), [-40.0]),
     "tanh at 1000": (lambda a: a.tanh(), [1000.0]),
@@ -221,3 +283,21 @@ def test_value_op_matches_pytorch(name):
             assert math.isnan(g)
         else:
             assert g == pytest.approx(g_t, rel=1e-12, abs=1e-300)
+
+
+def test_argmax_and_comparisons_match_pytorch():
+    a = np.array([[1.0, 5.0, 5.0], [4.0, 0.0, 2.0], [-1.0, -1.0, -3.0]])
+    x, xt = Tensor(a), torch.tensor(a)
+    for axis in (None, 0, 1, -1):
+        ours_ = x.argmax() if axis is None else x.argmax(axis=axis)
+        theirs_ = xt.argmax() if axis is None else xt.argmax(dim=axis)
+        np.testing.assert_array_equal(ours_, theirs_.numpy())  # ties: the first, in both
+    for op in ("__lt__", "__le__", "__gt__", "__ge__", "__eq__", "__ne__"):
+        np.testing.assert_array_equal(getattr(x, op)(2.0), getattr(xt, op)(2.0).numpy())
+
+
+def test_value_comparison_matches_a_one_number_torch_tensor():
+    for a, b in [(2.0, 2.0), (1.0, 2.0), (3.0, -1.0)]:
+        for op in ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"):
+            assert getattr(Value(a), op)(Value(b)) == bool(
+                getattr(torch.tensor(a), op)(torch.tensor(b)))
