@@ -6,9 +6,14 @@ Every generator takes `(n, noise, seed)` and returns `(X, y)`:
 - `y`: int64, shape (n,), class labels 0, 1, ..., k-1 (float64 targets for regression).
 
 `noise` is the standard deviation of the Gaussian noise, so `noise=0` gives the exact
-shapes described in each docstring. The same `seed` always gives the same arrays.
-Rows are shuffled, so any slice such as `X[:10]` mixes the classes.
+shapes described in each docstring. The same `seed` (an integer >= 0) always gives the
+same arrays. Rows are shuffled, so any slice such as `X[:10]` mixes the classes.
+
+One real dataset: `load_digits()`, the 1,797 handwritten 8x8 digits that scikit-learn
+ships inside its package (nothing is downloaded), split into training and test sets.
 """
+
+from collections import namedtuple
 
 import numpy as np
 
@@ -34,6 +39,17 @@ def _check_number(fn, name, value, hint):
         )
     if not np.isfinite(value):
         raise ValueError(f"{fn}: {name} must be a finite number, got {value!r}; {hint}")
+
+
+def _check_seed(fn, seed):
+    """Raise unless `seed` is an integer >= 0 (or None: fresh randomness every call)."""
+    if seed is None:
+        return
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"{fn}: seed must be an integer, got {seed!r} ({type(seed).__name__});"
+                        " try seed=0")
+    if seed < 0:
+        raise ValueError(f"{fn}: seed must be an integer >= 0, got {seed}; try seed=0")
 
 
 def _check_noise(fn, noise):
@@ -78,6 +94,7 @@ def make_moons(n=200, noise=0.1, seed=0):
     """
     _check_int("make_moons", "n", n, 2, "need one point per class, try n=200")
     _check_noise("make_moons", noise)
+    _check_seed("make_moons", seed)
     rng = np.random.default_rng(seed)
     n0, n1 = _class_sizes(n, 2)
     t0 = rng.uniform(0, np.pi, n0)
@@ -100,6 +117,7 @@ def make_circles(n=200, noise=0.05, factor=0.5, seed=0):
     """
     _check_int("make_circles", "n", n, 2, "need one point per class, try n=200")
     _check_noise("make_circles", noise)
+    _check_seed("make_circles", seed)
     hint = "factor is the inner radius / outer radius, try factor=0.5"
     _check_number("make_circles", "factor", factor, hint)
     if not 0 < factor < 1:
@@ -130,6 +148,7 @@ def make_spiral(n=300, noise=0.2, n_classes=3, seed=0):
         f"need one point per class (n_classes={n_classes}), try n=300",
     )
     _check_noise("make_spiral", noise)
+    _check_seed("make_spiral", seed)
     rng = np.random.default_rng(seed)
     sizes = _class_sizes(n, n_classes)
     y = _labels(sizes)
@@ -150,6 +169,7 @@ def make_xor(n=200, noise=0.1, seed=0):
     """
     _check_int("make_xor", "n", n, 2, "need one point per class, try n=200")
     _check_noise("make_xor", noise)
+    _check_seed("make_xor", seed)
     rng = np.random.default_rng(seed)
     y = _labels(_class_sizes(n, 2))
     size = rng.uniform(0.1, 1.0, size=(n, 2))  # distance from each axis
@@ -175,6 +195,7 @@ def make_gaussians(n=200, noise=1.0, seed=0, centers=2):
         "make_gaussians", "n", n, centers, f"need one point per blob (centers={centers}), try n=200"
     )
     _check_noise("make_gaussians", noise)
+    _check_seed("make_gaussians", seed)
     rng = np.random.default_rng(seed)
     y = _labels(_class_sizes(n, centers))
     angle = 2 * np.pi * np.arange(centers) / centers
@@ -196,6 +217,7 @@ def make_regression_1d(n=100, noise=0.1, seed=0):
     """
     _check_int("make_regression_1d", "n", n, 1, "try n=100")
     _check_noise("make_regression_1d", noise)
+    _check_seed("make_regression_1d", seed)
     rng = np.random.default_rng(seed)
     x = np.sort(rng.uniform(-1, 1, n))
     y = np.sin(np.pi * x) + noise * rng.normal(size=n)
@@ -235,11 +257,55 @@ def train_test_split(X, y, test_fraction=0.25, seed=0):
             f"train_test_split: test_fraction must be between 0 and 1 "
             f"(exclusive), got {test_fraction}; {hint}"
         )
+    _check_seed("train_test_split", seed)
     n = len(y)
     n_test = min(max(round(test_fraction * n), 1), n - 1)
     order = np.random.default_rng(seed).permutation(n)
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]
+
+
+DigitsSplit = namedtuple("DigitsSplit", ["X_train", "X_test", "y_train", "y_test"])
+
+
+def load_digits(test_size=0.25, seed=0):
+    """The 1,797 real handwritten digits (8x8 pixels) that ship with scikit-learn.
+
+    Returns a `DigitsSplit(X_train, X_test, y_train, y_test)`, in the order of
+    `train_test_split` (use the names: `d = load_digits(); d.X_train`):
+      X_*: float64 of shape (n, 64), one image per row (row by row), scaled from the
+           original 0..16 grey levels to [0, 1]; `X.reshape(-1, 8, 8)` gives the images.
+      y_*: int64 of shape (n,), the digit 0..9.
+
+    The split is stratified: every digit keeps its share in both sets (for each digit,
+    round(test_size * count) of its images go to the test set, chosen with the seeded
+    generator), and then the rows of each set are shuffled. The same seed gives the
+    same split. Needs scikit-learn (`pip install scikit-learn`), which holds the data.
+    """
+    hint = "it is the share of images kept for testing, try test_size=0.25"
+    _check_number("load_digits", "test_size", test_size, hint)
+    if not 0 < test_size < 1:
+        raise ValueError(f"load_digits: test_size must be between 0 and 1 (exclusive), "
+                         f"got {test_size}; {hint}")
+    _check_seed("load_digits", seed)
+    try:
+        from sklearn.datasets import load_digits as sklearn_digits
+    except ImportError:
+        raise ImportError("load_digits: the digits ship inside scikit-learn, which is not "
+                          "installed; pip install scikit-learn") from None
+    bunch = sklearn_digits()
+    X = bunch.data.astype(np.float64) / 16.0  # grey levels 0..16 -> [0, 1]
+    y = bunch.target.astype(np.int64)
+    rng = np.random.default_rng(seed)
+    train, test = [], []
+    for digit in range(10):
+        idx = rng.permutation(np.flatnonzero(y == digit))
+        n_test = min(max(round(test_size * len(idx)), 1), len(idx) - 1)
+        test.append(idx[:n_test])
+        train.append(idx[n_test:])
+    train = rng.permutation(np.concatenate(train))
+    test = rng.permutation(np.concatenate(test))
+    return DigitsSplit(X[train], X[test], y[train], y[test])
 
 
 def to_pm1(y):

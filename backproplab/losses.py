@@ -23,11 +23,16 @@ __all__ = ["LOSSES", "bce_with_logits", "cross_entropy", "hinge_loss", "l2_penal
 
 
 def mse_loss(pred, target):
-    """Mean squared error: mean((pred - target)**2)."""
+    """Mean squared error: mean((pred - target)**2).
+
+    A target Tensor that requires a gradient (another model's output) gets one, as in torch.
+    """
     if _is_scalar_batch(pred):
         pred, target = _scalar_pairs("mse_loss", pred, target)
         return sum((p - t) ** 2 for p, t in zip(pred, target)) * (1.0 / len(pred))
     pred, t = _matching_target("mse_loss", pred, target)
+    if isinstance(target, Tensor) and target.requires_grad:
+        t = target.reshape(pred.shape)  # the same numbers, kept in the graph
     return ((pred - t) ** 2).mean()
 
 
@@ -73,10 +78,20 @@ def bce_with_logits(logits, labels):
 def l2_penalty(params):
     """Sum of squares of every parameter: add `lam * l2_penalty(model.parameters())`.
 
+    `params`: a list of Values or of Tensors, one parameter, or a model (a `Module`,
+    whose `parameters()` are used: `l2_penalty(model)` works too).
     One node whose parents are all the parameters (rather than two ops per
     parameter): f = sum_p sum(p**2), so df/dp = 2 p.
     """
-    params = tuple(params)
+    if isinstance(params, (Value, Tensor)):
+        params = [params]
+    elif callable(getattr(params, "parameters", None)):
+        params = params.parameters()
+    try:
+        params = tuple(params)
+    except TypeError:
+        raise TypeError(f"l2_penalty: expected model.parameters() (a list of Values or Tensors),"
+                        f" got {type(params).__name__}") from None
     if not params:
         raise ValueError("l2_penalty: got no parameters")
     if all(isinstance(p, Value) for p in params):
@@ -114,6 +129,9 @@ def _matching_target(name, pred, target):
     """The target as an array of pred's shape; (n, 1) predictions accept (n,) targets.
 
     Without this, (n, 1) - (n,) would broadcast to an (n, n) matrix: a silent bug.
+    Shapes that differ only by axes of length 1 ((n, 1), (n,), (1, n)) hold the numbers
+    in the same order and are reshaped; any other difference, such as (2, 3) against
+    (3, 2), is an error, since reshaping would pair the wrong numbers.
     """
     if not isinstance(pred, Tensor):
         raise TypeError(f"{name}: predictions must be a Tensor, got {type(pred).__name__}")
@@ -124,8 +142,20 @@ def _matching_target(name, pred, target):
                 f"{name}: predictions of shape {pred.shape} and targets of shape {t.shape}"
                 " do not match; give one target per prediction"
             )
+        if _without_ones(t.shape) != _without_ones(pred.shape):
+            raise ValueError(
+                f"{name}: predictions of shape {pred.shape} and targets of shape {t.shape}"
+                " do not match, and reshaping would pair the wrong numbers; give targets of"
+                f" shape {pred.shape} (y.T if they are transposed, y.reshape{pred.shape} if"
+                " they are in the same order)"
+            )
         t = t.reshape(pred.shape)
     return pred, t
+
+
+def _without_ones(shape):
+    """(n, 1) -> (n,), (1, n) -> (n,): the axes that decide the order of the numbers."""
+    return tuple(d for d in shape if d != 1)
 
 
 def _check_labels(name, y, allowed, hint):

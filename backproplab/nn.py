@@ -1,4 +1,8 @@
-"""Neural-network building blocks: `Module`, `Linear`, `MLP`, and their scalar twins.
+"""Neural-network building blocks: `Linear`, `MLP`, and their scalar twins.
+
+`Module` (the base class, in `module.py`) and `BatchNorm1d` and `Dropout` (layers that act
+differently in training and in evaluation, in `normalization.py`) can be imported from
+here too: `from backproplab.nn import Module, BatchNorm1d`.
 
 `Linear` and `MLP` compute with `Tensor` (a whole batch at once, lessons 06-10).
 `Neuron`, `Layer` and `ScalarMLP` compute with `Value`, one number at a time, as in
@@ -12,8 +16,13 @@ A `Linear` layer computes  out = x @ W + b  with W of shape (n_in, n_out).
 
 import numpy as np
 
+from .module import Module, as_input, check_size, rng_from_seed
+from .normalization import BatchNorm1d, Dropout
 from .tensor import Tensor
 from .value import Value
+
+__all__ = ["ACTIVATIONS", "INITS", "MLP", "BatchNorm1d", "Dropout", "Layer", "Linear", "Module",
+           "Neuron", "ScalarMLP", "init_weights", "leaky_relu"]
 
 
 def leaky_relu(x, slope=0.01):
@@ -41,7 +50,7 @@ def init_weights(n_in, n_out, init="he", std=0.01, seed=None):
 
     `seed` is an int or a numpy Generator (shared by the layers of one model).
     """
-    rng = _rng(seed)
+    rng = rng_from_seed(seed, "init_weights")
     if init == "he":
         return rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))
     if init == "xavier":
@@ -53,89 +62,19 @@ def init_weights(n_in, n_out, init="he", std=0.01, seed=None):
     raise ValueError(f"init must be one of {', '.join(INITS)}; got {init!r}")
 
 
-class Module:
-    """Base class: finds parameters in attributes, zeroes grads, calls `forward`."""
-
-    def forward(self, x):
-        raise NotImplementedError(f"{type(self).__name__} must define forward(x)")
-
-    def __call__(self, x):
-        return self.forward(x)
-
-    def _attributes(self):
-        """(name, value) of every attribute in the order it was set; lists are opened."""
-        for name, attr in vars(self).items():
-            if isinstance(attr, list):
-                for i, item in enumerate(attr):
-                    yield f"{name}.{i}", item
-            else:
-                yield name, attr
-
-    def named_parameters(self, prefix=""):
-        """(name, parameter) pairs in a stable order: attributes in the order they were set."""
-        for name, item in self._attributes():
-            if isinstance(item, Module):
-                yield from item.named_parameters(f"{prefix}{name}.")
-            elif isinstance(item, Value) or isinstance(item, Tensor) and item.requires_grad:
-                yield prefix + name, item
-
-    def parameters(self):
-        return [p for _, p in self.named_parameters()]
-
-    def zero_grad(self):
-        """Set every parameter's grad to zero (backward() adds to it)."""
-        for p in self.parameters():
-            p.grad = 0.0 if isinstance(p, Value) else np.zeros_like(p.data)
-
-    def num_parameters(self):
-        return sum(1 if isinstance(p, Value) else p.data.size for p in self.parameters())
-
-    def get_weights(self):
-        """All parameters as one flat float64 vector, in `parameters()` order."""
-        return np.array([v for p in self.parameters() for v in np.ravel(p.data)], dtype=float)
-
-    def set_weights(self, vector):
-        """Load a flat vector (as from `get_weights`, possibly of another model)."""
-        vector = np.asarray(vector, dtype=float).ravel()
-        if vector.size != self.num_parameters():
-            raise ValueError(
-                f"set_weights: {type(self).__name__} has {self.num_parameters()} parameters,"
-                f" got a vector of {vector.size}"
-            )
-        i = 0
-        for p in self.parameters():
-            if isinstance(p, Value):
-                p.data = float(vector[i])
-                i += 1
-            else:
-                p.data = vector[i:i + p.data.size].reshape(p.shape).astype(p.data.dtype)
-                i += p.data.size
-
-    def extra_repr(self):
-        return ""
-
-    def __repr__(self):
-        children = [
-            f"  ({name}): " + repr(m).replace("\n", "\n  ")
-            for name, m in self._attributes()
-            if isinstance(m, Module)
-        ]
-        head = f"{type(self).__name__}({self.extra_repr()}"
-        return head + ("\n" + "\n".join(children) + "\n)" if children else ")")
-
-
 class Linear(Module):
     """out = x @ W + b, for x of shape (batch, n_in); W (n_in, n_out), b (n_out,)."""
 
     def __init__(self, n_in, n_out, bias=True, init="he", std=0.01, seed=None, dtype=np.float64):
-        _check_size("Linear", "n_in", n_in)
-        _check_size("Linear", "n_out", n_out)
+        check_size("Linear", "n_in", n_in)
+        check_size("Linear", "n_out", n_out)
+        seed = rng_from_seed(seed, "Linear")
         self.W = Tensor(init_weights(n_in, n_out, init, std, seed), label="W", dtype=dtype)
         self.b = Tensor(np.zeros(n_out), label="b", dtype=dtype) if bias else None
         self.n_in, self.n_out = n_in, n_out
 
     def forward(self, x):
-        x = _as_input(x, self.W.dtype)
+        x = as_input(x, self.W.dtype)
         if x.shape[-1:] != (self.n_in,):
             raise ValueError(
                 f"Linear: input of shape {x.shape} has {x.shape[-1] if x.ndim else 0} features"
@@ -155,45 +94,68 @@ class MLP(Module):
     the output layer is linear (no activation), so its outputs are scores/logits.
     `init` defaults to "he" for relu-like activations and "xavier" otherwise; `std` is
     the standard deviation for init="normal".
+
+    Each hidden layer computes  Linear -> [BatchNorm1d] -> activation -> [Dropout]:
+    batchnorm=True puts a `BatchNorm1d` (in `norms`) between each hidden Linear and its
+    activation, dropout=p > 0 a `Dropout(p)` (in `dropouts`) after each activation. Call
+    `model.eval()` before predicting and `model.train()` before training again.
+    The weights are drawn first, so the same seed gives the same weights with or without
+    these options.
     """
 
     def __init__(self, n_in, hidden, n_out, activation="relu", init=None, std=0.01, seed=0,
-                 dtype=np.float64):
+                 dtype=np.float64, batchnorm=False, dropout=0.0):
         sizes = _check_sizes("MLP", n_in, hidden, n_out)
         _check_activation("MLP", activation)
         init = init or _default_init(activation)
-        rng = _rng(seed)
+        rng = rng_from_seed(seed, "MLP")
         self.layers = [Linear(a, b, init=init, std=std, seed=rng, dtype=dtype)
                        for a, b in zip(sizes, sizes[1:])]
         self.activation = activation
+        if not isinstance(batchnorm, (bool, np.bool_)):
+            raise TypeError(f"MLP: batchnorm must be True or False, got {batchnorm!r}")
+        self.norms = [BatchNorm1d(n, dtype=dtype) for n in sizes[1:-1]] if batchnorm else []
+        self.dropouts = [Dropout(dropout, seed=rng) for _ in sizes[1:-1]] if dropout else []
 
     def forward(self, x):
         return self.layer_outputs(x)[-1][2]
 
     def layer_outputs(self, x):
-        """[(name, pre-activation, post-activation), ...] for every layer, in order."""
+        """[(name, pre-activation, post-activation), ...] for every layer, in order.
+
+        With batchnorm the pre-activation is the normalized value (the activation's input);
+        the post-activation is taken before dropout.
+        """
         act = ACTIVATIONS[self.activation]
         outputs = []
         for i, layer in enumerate(self.layers):
             z = layer(x)
-            last = i == len(self.layers) - 1
-            x = z if last else act(z)
-            outputs.append((f"layer {i + 1}", z, x))
+            if i == len(self.layers) - 1:
+                outputs.append((f"layer {i + 1}", z, z))
+                break
+            if self.norms:
+                z = self.norms[i](z)
+            a = act(z)
+            outputs.append((f"layer {i + 1}", z, a))
+            x = self.dropouts[i](a) if self.dropouts else a
         return outputs
 
     def extra_repr(self):
         sizes = [self.layers[0].n_in] + [layer.n_out for layer in self.layers]
-        return " -> ".join(map(str, sizes)) + f", activation={self.activation}"
+        options = (", batchnorm" if self.norms else "") + (
+            f", dropout={self.dropouts[0].p}" if self.dropouts else "")
+        return " -> ".join(map(str, sizes)) + f", activation={self.activation}" + options
 
 
 class Neuron(Module):
     """One neuron on Values: act(w . x + b). Weights are given by its Layer (or random)."""
 
     def __init__(self, n_in, activation="relu", weights=None, seed=None):
-        _check_size("Neuron", "n_in", n_in)
+        check_size("Neuron", "n_in", n_in)
         _check_activation("Neuron", activation)
         if weights is None:
-            weights = init_weights(n_in, 1, _default_init(activation), seed=seed)[:, 0]
+            weights = init_weights(n_in, 1, _default_init(activation),
+                                   seed=rng_from_seed(seed, "Neuron"))[:, 0]
         self.w = [Value(float(wi), label=f"w{i}") for i, wi in enumerate(weights)]
         self.b = Value(0.0, label="b")
         self.activation = activation
@@ -218,9 +180,10 @@ class Layer(Module):
     """
 
     def __init__(self, n_in, n_out, activation="relu", init=None, seed=None):
-        _check_size("Layer", "n_in", n_in)
-        _check_size("Layer", "n_out", n_out)
-        W = init_weights(n_in, n_out, init or _default_init(activation), seed=seed)
+        check_size("Layer", "n_in", n_in)
+        check_size("Layer", "n_out", n_out)
+        rng = rng_from_seed(seed, "Layer")
+        W = init_weights(n_in, n_out, init or _default_init(activation), seed=rng)
         self.neurons = [Neuron(n_in, activation, weights=W[:, j]) for j in range(n_out)]
         self.n_in, self.n_out = n_in, n_out
         for name, p in self.named_parameters():  # unique labels for drawings: W[0,1], b[1]
@@ -252,7 +215,7 @@ class ScalarMLP(Module):
         sizes = _check_sizes("ScalarMLP", n_in, hidden, n_out)
         _check_activation("ScalarMLP", activation)
         init = init or _default_init(activation)
-        rng = _rng(seed)
+        rng = rng_from_seed(seed, "ScalarMLP")
         n = len(sizes) - 1
         self.layers = [Layer(a, b, activation if i < n - 1 else "linear", init=init, seed=rng)
                        for i, (a, b) in enumerate(zip(sizes, sizes[1:]))]
@@ -273,27 +236,19 @@ def _default_init(activation):
     return "he" if activation in ("relu", "leaky_relu") else "xavier"
 
 
-def _rng(seed):
-    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-
-
-def _as_input(x, dtype):
-    if isinstance(x, Tensor):
-        return x
-    return Tensor(x, dtype=dtype, requires_grad=False)
-
-
-def _check_size(where, name, n):
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"{where}: {name} must be a positive integer, got {n!r}")
-
-
 def _check_sizes(where, n_in, hidden, n_out):
     if isinstance(hidden, (int, np.integer)):
         raise TypeError(f"{where}: hidden must be a list of layer sizes, e.g. [{hidden}]")
+    if isinstance(hidden, str):
+        example = [int(h) for h in hidden.replace(" ", "").split(",") if h.isdigit()] or [16, 16]
+        raise TypeError(f"{where}: hidden must be a list of layer sizes, got the string "
+                        f"{hidden!r}; pass a list like {example}")
+    if not isinstance(hidden, (list, tuple, np.ndarray, range)):
+        raise TypeError(f"{where}: hidden must be a list of layer sizes such as [16, 16], got "
+                        f"{hidden!r} ({type(hidden).__name__})")
     sizes = [n_in, *hidden, n_out]
     for name, n in zip(["n_in"] + [f"hidden[{i}]" for i in range(len(hidden))] + ["n_out"], sizes):
-        _check_size(where, name, n)
+        check_size(where, name, n)
     return sizes
 
 

@@ -283,3 +283,60 @@ def test_losses_accept_tensor_targets():
     got = mse_loss(Tensor(SCORES), Tensor(TARGETS, requires_grad=False)).item()
     assert got == pytest.approx(np.mean((SCORES - TARGETS) ** 2), rel=1e-14)
     assert math.isfinite(hinge_loss(Tensor(SCORES), Tensor(PM1)).item())
+
+
+# ------------------------------------------------------------------ shapes that would scramble
+
+
+@pytest.mark.parametrize("loss, targets", [(mse_loss, TARGETS), (hinge_loss, PM1),
+                                           (bce_with_logits, BINARY)],
+                         ids=["mse", "hinge", "bce"])
+def test_same_count_other_shape_is_an_error_not_a_reshape(loss, targets):
+    name = loss.__name__
+    pred = Tensor(SCORES.reshape(2, 3))
+    with pytest.raises(ValueError, match=rf"^{name}: predictions of shape \(2, 3\) and targets "
+                                         r"of shape \(3, 2\) do not match, and reshaping would "
+                                         r"pair the wrong numbers; give targets of shape "
+                                         r"\(2, 3\) \(y\.T if they are transposed, "
+                                         r"y\.reshape\(2, 3\) if they are in the same order\)$"):
+        loss(pred, targets.reshape(3, 2))
+    # the suggested fixes work, and (1, 6) rows keep the order of (6,)
+    assert loss(pred, targets.reshape(3, 2).reshape(2, 3)).item() == pytest.approx(
+        loss(Tensor(SCORES), targets).item(), rel=1e-15)
+    assert loss(Tensor(SCORES.reshape(1, 6)), targets).item() == pytest.approx(
+        loss(Tensor(SCORES), targets).item(), rel=1e-15)
+
+
+def test_mse_transposed_targets_example_from_issue_12():
+    pred = Tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    y = np.array([[1.0, 4.0], [2.0, 5.0], [3.0, 6.0]])  # the same numbers, transposed
+    with pytest.raises(ValueError, match=r"y\.T if they are transposed"):
+        mse_loss(pred, y)
+    assert mse_loss(pred, y.T).item() == 0.0
+
+
+def test_l2_penalty_of_a_model_or_one_parameter():
+    from backproplab.nn import MLP, ScalarMLP
+
+    model = MLP(2, [3], 1, seed=0)
+    expected = sum(float((p.data ** 2).sum()) for p in model.parameters())
+    assert l2_penalty(model).item() == pytest.approx(expected, rel=1e-14)
+    assert l2_penalty(model.parameters()).item() == pytest.approx(expected, rel=1e-14)
+    scalar = ScalarMLP(2, [3], 1, seed=0)
+    assert l2_penalty(scalar).data == pytest.approx(expected, rel=1e-14)
+    w = Tensor([1.0, -2.0])
+    assert l2_penalty(w).item() == 5.0
+    assert l2_penalty(Value(3.0)).data == 9.0
+    with pytest.raises(TypeError, match=r"^l2_penalty: expected model\.parameters\(\) \(a list of"
+                                        r" Values or Tensors\), got float$"):
+        l2_penalty(0.5)
+
+
+def test_mse_target_that_requires_grad_gets_its_gradient():
+    pred = Tensor([[1.0], [2.0], [4.0]])
+    target = Tensor([0.0, 2.0, 1.0])  # e.g. another model's output, shape (3,)
+    mse_loss(pred, target).backward()
+    np.testing.assert_allclose(pred.grad, [[2 / 3], [0.0], [2.0]], rtol=1e-15)
+    np.testing.assert_allclose(target.grad, [-2 / 3, 0.0, -2.0], rtol=1e-15)
+    constant = Tensor([0.0, 2.0, 1.0], requires_grad=False)
+    assert mse_loss(Tensor([[1.0], [2.0], [4.0]]), constant).item() == pytest.approx(10 / 3)

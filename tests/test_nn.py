@@ -456,3 +456,54 @@ def test_scalar_and_tensor_mlp_train_identically(loss):
     # fit does the same ten steps as the hand-written loop
     np.testing.assert_allclose(tensor.get_weights(), by_hand[1], rtol=0, atol=1e-12)
     np.testing.assert_allclose(scalar.get_weights(), by_hand[0], rtol=0, atol=1e-12)
+
+
+# ------------------------------------------------------------------ learners' slips (issue 12)
+
+
+@pytest.mark.parametrize("cls", [MLP, ScalarMLP])
+def test_hidden_given_as_a_string_says_to_pass_a_list(cls):
+    name = cls.__name__
+    with pytest.raises(TypeError, match=rf"^{name}: hidden must be a list of layer sizes, got the "
+                                        r"string '16,16'; pass a list like \[16, 16\]$"):
+        cls(2, "16,16", 1)
+    with pytest.raises(TypeError, match=r"got the string '16'; pass a list like \[16\]$"):
+        cls(2, "16", 1)
+    with pytest.raises(TypeError, match=rf"^{name}: hidden must be a list of layer sizes such as "
+                                        r"\[16, 16\], got 16\.0 \(float\)$"):
+        cls(2, 16.0, 1)
+    assert cls(2, (3, 2), 1).num_parameters() == cls(2, [3, 2], 1).num_parameters()
+
+
+@pytest.mark.parametrize("seed", [-1, 2.5, "0", True, [0]])
+@pytest.mark.parametrize("make", [
+    lambda seed: MLP(2, [3], 1, seed=seed),
+    lambda seed: ScalarMLP(2, [3], 1, seed=seed),
+    lambda seed: Linear(2, 3, seed=seed),
+    lambda seed: Layer(2, 3, seed=seed),
+    lambda seed: Neuron(2, seed=seed),
+    lambda seed: init_weights(2, 3, seed=seed),
+], ids=["MLP", "ScalarMLP", "Linear", "Layer", "Neuron", "init_weights"])
+def test_bad_seeds_are_clear_errors(make, seed):
+    with pytest.raises(ValueError, match=r"^(MLP|ScalarMLP|Linear|Layer|Neuron|init_weights): seed "
+                                         r"must be a non-negative integer \(or a numpy "
+                                         r"Generator\), got .*; try seed=0$"):
+        make(seed)
+
+
+def test_good_seeds():
+    assert MLP(2, [3], 1, seed=np.int64(4)).get_weights().tolist() == \
+        MLP(2, [3], 1, seed=4).get_weights().tolist()
+    Linear(2, 3, seed=None)  # fresh randomness is allowed
+
+
+def test_module_zero_grad_set_to_none():
+    model = MLP(2, [3], 1)
+    model(np.ones((2, 2))).sum().backward()
+    model.zero_grad(set_to_none=True)
+    assert all(p.grad is None for p in model.parameters())
+    model.zero_grad()
+    assert all(np.all(p.grad == 0) for p in model.parameters())
+    scalar = ScalarMLP(2, [3], 1)
+    scalar.zero_grad(set_to_none=True)  # Value grads stay numbers: their backward adds to them
+    assert all(p.grad == 0.0 for p in scalar.parameters())

@@ -189,6 +189,20 @@ PARITY_CASES = [
     ("Adagrad", {"lr": 0.1, "initial_accumulator_value": 0.5}),
     ("Adagrad", {"lr": 0.1, "weight_decay": 0.1}),
     ("Adagrad", {"lr": 0.1, "eps": 1e-3}),
+    # the options of issue 13: centered, amsgrad, maximize, Adam's decoupled weight decay
+    ("SGD", {"lr": 0.05, "maximize": True}),
+    ("SGD", {"lr": 0.05, "momentum": 0.9, "nesterov": True, "weight_decay": 0.1,
+             "maximize": True}),
+    ("RMSprop", {"lr": 0.003, "centered": True}),
+    ("RMSprop", {"lr": 0.003, "centered": True, "momentum": 0.9, "weight_decay": 0.1}),
+    ("RMSprop", {"lr": 0.003, "centered": True, "alpha": 0.5, "maximize": True}),
+    ("Adam", {"lr": 0.05, "amsgrad": True}),
+    ("Adam", {"lr": 0.05, "amsgrad": True, "betas": (0.5, 0.6), "weight_decay": 0.1}),
+    ("Adam", {"lr": 0.05, "maximize": True, "weight_decay": 0.1}),
+    ("Adam", {"lr": 0.05, "decoupled_weight_decay": True, "weight_decay": 0.1}),
+    ("AdamW", {"lr": 0.05, "amsgrad": True, "weight_decay": 0.1}),
+    ("AdamW", {"lr": 0.05, "amsgrad": True, "maximize": True}),
+    ("Adagrad", {"lr": 0.1, "maximize": True, "weight_decay": 0.1}),
 ]
 
 SHAPES = [(2,), (3, 4), (), (2, 1, 3)]
@@ -515,3 +529,165 @@ def test_every_optimizer_reduces_a_value_loss(name):
         opt.step()
     assert type(x.data) is float and type(x.grad) is float
     assert loss().data < 18 - 0.5 * (18 + 22 / 3)  # at least halfway down
+
+
+# ---------------------------------------------------------------- torch's options (issue 13)
+
+# Every option of torch.optim spelled with its default value (foreach=False as well: it only
+# chooses torch's implementation). Today's code must accept them all.
+DEFAULT_SPELLED = {
+    "SGD": {"lr": 1e-3, "momentum": 0, "dampening": 0, "weight_decay": 0, "nesterov": False,
+            "maximize": False, "foreach": None, "differentiable": False, "fused": None},
+    "RMSprop": {"lr": 1e-2, "alpha": 0.99, "eps": 1e-8, "weight_decay": 0, "momentum": 0,
+                "centered": False, "capturable": False, "foreach": None, "maximize": False,
+                "differentiable": False},
+    "Adam": {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0,
+             "amsgrad": False, "foreach": False, "maximize": False, "capturable": False,
+             "differentiable": False, "fused": None, "decoupled_weight_decay": False},
+    "AdamW": {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 1e-2,
+              "amsgrad": False, "maximize": False, "foreach": None, "capturable": False,
+              "differentiable": False, "fused": None},
+    "Adagrad": {"lr": 1e-2, "lr_decay": 0, "weight_decay": 0, "initial_accumulator_value": 0,
+                "eps": 1e-10, "foreach": None, "maximize": False, "differentiable": False,
+                "fused": None},
+}
+
+
+@pytest.mark.parametrize("name", list(DEFAULT_SPELLED))
+def test_every_torch_option_is_accepted_with_its_default_value(name):
+    grads = [np.array([0.3, -2.0]), np.array([0.1, 0.5])]
+    spelled = run(CLASSES[name], np.array([1.0, 1.0]), grads, **DEFAULT_SPELLED[name])
+    plain = run(CLASSES[name], np.array([1.0, 1.0]), grads)
+    np.testing.assert_array_equal(spelled, plain)
+
+
+def test_the_defaults_spelled_here_are_torchs():
+    torch = pytest.importorskip("torch")
+    import inspect
+
+    for name, options in DEFAULT_SPELLED.items():
+        signature = inspect.signature(getattr(torch.optim, name).__init__).parameters
+        assert set(options) == set(signature) - {"self", "params"}, name
+        for option, value in options.items():
+            if option != "foreach":  # we spell foreach=False once, for the test above
+                assert signature[option].default == value, (name, option)
+
+
+@pytest.mark.parametrize("name", list(CLASSES))
+def test_maximize_climbs_where_the_default_descends(name):
+    grads = [np.array([0.5, -1.0]), np.array([0.25, -0.5])]
+    down = run(CLASSES[name], np.zeros(2), grads, lr=0.1)[-1]
+    up = run(CLASSES[name], np.zeros(2), grads, lr=0.1, maximize=True)[-1]
+    np.testing.assert_allclose(up, -down, rtol=1e-12)  # from 0, climbing mirrors descending
+    assert up[0] > 0 > up[1]  # it moved along +g
+
+
+def test_rmsprop_centered_divides_by_the_variance():
+    # alpha = 0.9, g = 1 twice.  step 1: v = 0.1, a = 0.1, v - a^2 = 0.09
+    #                            step 2: v = 0.19, a = 0.19, v - a^2 = 0.1539
+    got = run(RMSprop, 0.0, [1.0, 1.0], lr=0.01, alpha=0.9, centered=True)
+    assert got[0] == pytest.approx(-0.01 / (0.3 + 1e-8), rel=1e-12)
+    assert got[1] == pytest.approx(got[0] - 0.01 / (math.sqrt(0.1539) + 1e-8), rel=1e-12)
+    plain = run(RMSprop, 0.0, [1.0], lr=0.01, alpha=0.9)
+    assert plain[0] == pytest.approx(-0.01 / (math.sqrt(0.1) + 1e-8), rel=1e-12)
+    assert repr(RMSprop([P(1.0)], centered=True)).endswith("momentum=0.0, centered=True)")
+
+
+def test_amsgrad_keeps_the_largest_second_moment():
+    # a large gradient, then small ones: plain Adam's v decays and its steps grow back,
+    # AMSGrad divides by the largest v seen, so its steps stay smaller
+    grads = [10.0] + [0.1] * 20
+    plain = run(Adam, 0.0, grads, lr=0.1, betas=(0.0, 0.9))
+    ams = run(Adam, 0.0, grads, lr=0.1, betas=(0.0, 0.9), amsgrad=True)
+    assert plain[0] == ams[0]  # the same first step (v_max = v)
+    assert abs(ams[-1] - ams[-2]) < abs(plain[-1] - plain[-2]) / 2
+    opt = Adam([P(np.ones(2), np.array([3.0, -4.0]))], amsgrad=True)
+    opt.step()
+    np.testing.assert_allclose(opt.state[0]["max_exp_avg_sq"], 0.001 * np.array([9.0, 16.0]))
+    assert repr(opt) == ("Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0, "
+                         "amsgrad=True)")
+
+
+def test_adam_with_decoupled_weight_decay_is_adamw():
+    grads = [np.array([0.3, -2.0]), np.array([0.1, 0.5])]
+    a = run(Adam, np.ones(2), grads, lr=0.1, weight_decay=0.1, decoupled_weight_decay=True)
+    b = run(AdamW, np.ones(2), grads, lr=0.1, weight_decay=0.1)
+    np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("cls", [RMSprop, Adam, AdamW, Adagrad])
+def test_eps_zero_is_an_error_not_a_nan(cls):
+    name = cls.__name__
+    with pytest.raises(ValueError, match=rf"{name}: eps must be > 0, got 0\.0: .* 0 / 0 = NaN"):
+        cls([P(1.0)], eps=0)
+
+
+def test_option_errors():
+    with pytest.raises(TypeError, match=r"Adam: amsgrad must be True or False, got 'yes' \(str\)"):
+        Adam([P(1.0)], amsgrad="yes")
+    with pytest.raises(TypeError, match=r"SGD: maximize must be True or False, got 1 \(int\)"):
+        SGD([P(1.0)], maximize=1)
+    with pytest.raises(TypeError, match=r"RMSprop: centered must be True or False"):
+        RMSprop([P(1.0)], centered=None)
+    with pytest.raises(ValueError, match=r"Adam: fused=True is a torch implementation choice; "
+                                         r"backproplab has one implementation, so leave fused "
+                                         r"at its default \(None\)"):
+        Adam([P(1.0)], fused=True)
+    with pytest.raises(ValueError, match=r"SGD: differentiable=True .* default \(False\)"):
+        SGD([P(1.0)], differentiable=True)
+    with pytest.raises(TypeError, match=r"Adagrad got an unexpected option amsgrad=True; "
+                                        r"see help\(Adagrad\)"):
+        Adagrad([P(1.0)], amsgrad=True)
+    with pytest.raises(TypeError, match=r"AdamW got an unexpected option decoupled_weight_decay"):
+        AdamW([P(1.0)], decoupled_weight_decay=True)
+
+
+# ---------------------------------------------------------------- zero_grad(set_to_none=...)
+
+
+def test_zero_grad_set_to_none():
+    a = P(np.ones(2), np.array([1.0, 2.0]))
+    b = P(np.ones(3), None)
+    opt = Adam([a, b])
+    opt.zero_grad(set_to_none=True)
+    assert a.grad is None and b.grad is None
+    opt.step()  # nothing to do: a parameter without a grad is skipped
+    assert opt.state == [{}, {}]
+    np.testing.assert_array_equal(a.data, 1.0)
+
+
+def test_zero_grad_default_keeps_zeros_which_still_move_momentum():
+    # the one place where the choice matters: a zero gradient still steps with momentum
+    p = P(np.array([0.0]), np.array([1.0]))
+    opt = SGD([p], lr=0.1, momentum=0.9)
+    opt.step()
+    opt.zero_grad()
+    np.testing.assert_array_equal(p.grad, [0.0])
+    opt.step()  # b = 0.9 * 1 + 0 = 0.9
+    np.testing.assert_allclose(p.data, [-0.1 - 0.09], rtol=1e-15)
+    opt.zero_grad(set_to_none=True)
+    opt.step()  # skipped
+    np.testing.assert_allclose(p.data, [-0.19], rtol=1e-15)
+
+
+def test_zero_grad_set_to_none_with_tensors_then_backward():
+    tensor = pytest.importorskip("backproplab.tensor")
+    w = tensor.Tensor([1.0, -2.0])
+    opt = SGD([w], lr=0.1)
+    (w * w).sum().backward()
+    opt.zero_grad(set_to_none=True)
+    assert w.grad is None
+    (w * w).sum().backward()  # backward starts a None grad afresh
+    np.testing.assert_array_equal(w.grad, [2.0, -4.0])
+
+
+def test_zero_grad_set_to_none_refuses_values():
+    value = pytest.importorskip("backproplab.value")
+    x = value.Value(1.0)
+    opt = SGD([x], lr=0.1)
+    with pytest.raises(TypeError, match=r"SGD.zero_grad\(set_to_none=True\): parameter 0 is a "
+                                        r"Value whose grad is a number; .* Use zero_grad\(\)"):
+        opt.zero_grad(set_to_none=True)
+    assert x.grad == 0.0
+    with pytest.raises(TypeError, match=r"SGD: set_to_none must be True or False"):
+        opt.zero_grad("yes")
