@@ -15,6 +15,7 @@ from .feedback import (
     Feedback,
     as_number,
     call_answer,
+    checker_error,
     correct,
     diagnose,
     is_unattempted,
@@ -137,6 +138,8 @@ def check_fork(grad_a):
         (a + b, f"{a + b:g} = a + b: the local derivative of a*b with respect to a is b,"
                 " and that of the + with respect to a is 1."),
         (a * b, f"{a * b:g} = a*b is a value of the forward pass, not a derivative."),
+        (a * b + a, f"{a * b + a:g} = a*b + a is y itself, the value of the forward pass,"
+                    " not a derivative."),
     ]
     feedback = diagnose(x, b + 1.0, rtol=RTOL, atol=ATOL, what="grad_a", hints=hints)
     if feedback.ok:
@@ -150,7 +153,7 @@ def check_neuron_backward(neuron_backward):
     try:
         return _check_neuron_backward(neuron_backward)
     except Exception as e:
-        return wrong(f"could not check your function ({type(e).__name__}: {e})")
+        return checker_error(e, "your function")
 
 
 def _check_neuron_backward(fn):
@@ -177,7 +180,13 @@ def _check_neuron_backward(fn):
                                           " ... ; replace it with your formula.")
                 return problem
             what = f"for {args}, your gradient for {name}"
-            feedback = diagnose(x, expected[name], rtol=1e-6, atol=1e-9, what=what,
+            if _close(x, expected[name], 1e-5) and not _close(x, expected[name], EXACT):
+                return wrong(f"{what} is {x:.15g}, close to {expected[name]:.15g} but not"
+                             " exact: it looks like a numerical estimate. Write the backward"
+                             " pass itself: grad_z = 1 - tanh(z)**2, then each input's local"
+                             " derivative times grad_z.")
+            # exact to rounding, so that a numerical estimate does not pass for backprop
+            feedback = diagnose(x, expected[name], rtol=EXACT, atol=1e-15, what=what,
                                 hints=[(v, f"{what} is {x:.4g}: {why}.")
                                        for v, why in hints[name]])
             if not feedback.ok:
@@ -188,6 +197,13 @@ def _check_neuron_backward(fn):
     return correct(f"Your function gives the right five gradients on {len(NEURON_CASES)}"
                    " neurons, one of them with a saturated tanh (z = 3, where dy/dz is only"
                    f" {1 - math.tanh(3.0) ** 2:.4f}).")
+
+
+EXACT = 1e-11  # relative: float rounding, far below the error of a difference quotient
+
+
+def _close(x, y, rtol):
+    return abs(x - y) <= 1e-15 + rtol * abs(y)
 
 
 def _as_grad_dict(result):

@@ -13,8 +13,11 @@ from ..value import Value
 from .feedback import (
     as_number,
     call_answer,
+    checker_error,
     correct,
+    is_stub,
     is_unattempted,
+    learner_error,
     never_raises,
     not_attempted,
     wrong,
@@ -50,7 +53,7 @@ def check_pow_local_grad(pow_local_grad):
     try:
         return _check_pow_local_grad(pow_local_grad)
     except Exception as e:  # a checker never crashes the notebook
-        return wrong(f"could not check your function ({type(e).__name__}: {e})")
+        return checker_error(e, "your function")
 
 
 def _check_pow_local_grad(fn):
@@ -67,9 +70,15 @@ def _check_pow_local_grad(fn):
         if problem is not None:
             return problem
         got.append(x)
-    bad = [(case, x) for case, x in zip(POW_CASES, got) if not _close(x, pow_grad(*case))]
+    # exact to rounding: a difference quotient is close, but it is not the power rule
+    bad = [(case, x) for case, x in zip(POW_CASES, got)
+           if not _close(x, pow_grad(*case), rtol=1e-10, atol=1e-14)]
     if not bad:
         return correct("Right: k * a**(k-1) for whole, fractional and negative k alike.")
+    if all(_close(x, pow_grad(*case), rtol=1e-4) for case, x in zip(POW_CASES, got)):
+        return wrong("Your values are close to d(a**k)/da but not exact: they look like a"
+                     " numerical estimate (a difference quotient). Write the power rule"
+                     " itself: k * a**(k-1).")
     for formula, why in POW_MISTAKES:
         if all(_close(x, formula(*case)) for case, x in zip(POW_CASES, got)):
             return wrong(f"Not yet: {why}.")
@@ -99,7 +108,7 @@ def check_tiny_pow(cls):
     try:
         return _check_tiny_pow(cls)
     except Exception as e:
-        return wrong(f"could not check your class ({type(e).__name__}: {e})")
+        return checker_error(e, "your class")
 
 
 def _check_tiny_pow(cls):
@@ -108,14 +117,17 @@ def _check_tiny_pow(cls):
     if not isinstance(cls, type):
         return wrong(f"pass the class itself, ex.check_tiny_pow(TinyValue); got a"
                      f" {type(cls).__name__}")
-    if getattr(cls, "__pow__", None) is None:
+    pow_method = getattr(cls, "__pow__", None)
+    if pow_method is None:
         return not_attempted("tiny_pow, then run TinyValue.__pow__ = tiny_pow")
+    if is_stub(pow_method):
+        return not_attempted("the function")
     if not callable(getattr(cls, "backward", None)):
         return wrong(f"{cls.__name__} has no backward method yet: run the cells of step 4"
                      " (backward) above first")
     # the pow node alone: its data, parents and local derivative
     a = cls(1.5)
-    out, problem = call_answer(lambda: a**2)
+    out, problem = call_answer(pow_method, a, 2)
     if problem is not None:
         return problem
     for attribute in ("data", "parents", "local_grads"):
@@ -126,13 +138,10 @@ def _check_tiny_pow(cls):
     if not _close(_number(out.data), 2.25):
         return wrong(f"for a = 1.5, (a ** 2).data is {out.data!r}: the forward value should be"
                      " self.data ** k = 2.25")
+    problem = _node_problem(out, a, cls.__name__)
+    if problem is not None:
+        return problem
     parents = tuple(out.parents)
-    if not any(p is a for p in parents):
-        return wrong("a ** 2 does not list a among its parents: the result's parents are"
-                     " (self,), so backward can reach a")
-    if len(parents) != len(tuple(out.local_grads)):
-        return wrong(f"a ** 2 has {len(parents)} parents but {len(tuple(out.local_grads))} local"
-                     " derivatives: give one local derivative per parent")
     local = tuple(out.local_grads)[[p is a for p in parents].index(True)]
     if local is None or local is ...:
         return wrong("the local derivative of a ** 2 is None: finish pow_local_grad"
@@ -149,7 +158,7 @@ def _check_tiny_pow(cls):
         try:
             out.backward()
         except Exception as e:
-            return wrong(f"backward on {description} raised {type(e).__name__}: {e}")
+            return wrong(f"backward on {description}: {learner_error(e)}")
         if not _close(_number(out.data), reference.data):
             return wrong(f"{description}: the result's data is {_number(out.data):.6g}, but"
                          f" should be {reference.data:.6g}")
@@ -160,6 +169,36 @@ def _check_tiny_pow(cls):
                              f" {t.grad:.6g}. {_pow_hint(cls)}")
     return correct("Right: your ** records k * a**(k-1), and backward through it matches"
                    " backproplab's Value on every expression, the fork a ** 3 * a included.")
+
+
+def _node_problem(out, a, name):
+    """What is off in the parents and local_grads of out = a ** 2, in the learner's terms,
+    or None. backward zips the two tuples, so they must be tuples of the same length."""
+    for attribute, example in (("parents", "(self,)"),
+                               ("local_grads", "(k * self.data ** (k - 1),)")):
+        value = getattr(out, attribute)
+        if not isinstance(value, (tuple, list)):
+            shown = f"a single {name} node" if hasattr(value, "parents") else \
+                f"{value!r}, a {type(value).__name__}"
+            return wrong(f"(a ** 2).{attribute} is {shown}, not a"
+                         f" tuple. backward loops over zip(node.parents, node.local_grads), so"
+                         f" both are tuples, one entry per parent: {attribute} = {example}"
+                         " (the comma makes a one-element tuple).")
+    parents = tuple(out.parents)
+    numbers = [p for p in parents if not hasattr(p, "parents")]
+    if numbers:
+        return wrong(f"the parents of a ** 2 include {numbers[0]!r}, a plain"
+                     f" {type(numbers[0]).__name__}: parents are only the {name} nodes the"
+                     " result was computed from. k is a constant, not a node, so the only"
+                     " parent is self: parents = (self,), local_grads = (k * self.data **"
+                     " (k - 1),).")
+    if not any(p is a for p in parents):
+        return wrong("a ** 2 does not list a among its parents: the result's parents are"
+                     " (self,), so backward can reach a")
+    if len(parents) != len(tuple(out.local_grads)):
+        return wrong(f"a ** 2 has {len(parents)} parents but {len(tuple(out.local_grads))} local"
+                     " derivatives: give one local derivative per parent")
+    return None
 
 
 def _pow_hint(cls):
@@ -222,6 +261,9 @@ def check_broken_op(answer):
         return not_attempted("broken_op")
     names = ", ".join(f'"{n}"' for n in MYSTERY_OPS)
     name = _op_name(answer)
+    if name is None and isinstance(answer, str):
+        return wrong(f"{answer!r} is not one of the ops of ex.MYSTERY_OPS: answer with one of"
+                     f" {names}")
     if name is None:
         return wrong(f"answer with the name of one op, as a string: one of {names}")
     if name == BROKEN:

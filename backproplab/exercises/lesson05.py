@@ -10,9 +10,8 @@ from .feedback import (
     as_number,
     correct,
     diagnose,
-    is_unattempted,
+    letter,
     never_raises,
-    not_attempted,
     wrong,
 )
 
@@ -99,25 +98,20 @@ def check_sgd_step(new_w):
 @never_raises
 def check_zero_grad(answer):
     """Exercise 5.3: which letter of ZERO_GRAD_CHOICES says what p.grad holds at step 3."""
-    if is_unattempted(answer):
-        return not_attempted("answer")
-    letters = ", ".join(f'"{k}"' for k in ZERO_GRAD_CHOICES)
-    if not isinstance(answer, str):
-        return wrong(f"answer with one letter as a string: {letters}")
-    letter = answer.strip().strip("\"'()").strip().lower()
-    if letter not in ZERO_GRAD_CHOICES:
-        return wrong(f"answer with one letter as a string: {letters}")
-    if letter == ZERO_GRAD_ANSWER:
+    choice, problem = letter(answer, ZERO_GRAD_CHOICES, "answer")
+    if problem is not None:
+        return problem
+    if choice == ZERO_GRAD_ANSWER:
         return correct("Right: backward() adds to .grad, so without zero_grad each step"
-                       " uses the sum of all gradients so far. The steps grow and point"
-                       " where the weights used to be, not where they are.")
+                       " uses the sum of all gradients so far, most of them computed at"
+                       " weights the model has already left behind.")
     why = {
         "a": "that is what zero_grad guarantees. Without it, backward() adds the new"
              " gradient to what .grad already holds from the steps before.",
-        "c": "nothing resets .grad, right, but backward() adds to it: it is far from"
-             " zero, it keeps growing.",
+        "c": "nothing resets .grad, right, but backward() adds to it: after three steps"
+             " it holds the gradients of all three, not zero.",
         "d": "each step's gradient is computed at different weights (they moved in"
              " between), and backward() adds it to what .grad held: the three add up,"
              " they are not one gradient counted three times.",
-    }[letter]
-    return wrong(f"Not {letter}: {why}")
+    }[choice]
+    return wrong(f"Not {choice}: {why}")

@@ -23,9 +23,12 @@ from ..tensor import Tensor
 from ..train import evaluate, fit
 from .feedback import (
     as_number,
+    checker_error,
     correct,
     diagnose,
+    is_stub,
     is_unattempted,
+    learner_error,
     never_raises,
     not_attempted,
     wrong,
@@ -109,36 +112,80 @@ def check_train_step(train_step):
     try:
         return _check_train_step(train_step)
     except Exception as e:  # a checker never crashes the notebook
-        return wrong(f"could not check your function ({type(e).__name__}: {e})")
+        return checker_error(e, "your function")
 
 
+class _Watch:
+    """Records, in order, the model.zero_grad / optimizer.zero_grad / optimizer.step calls
+    a learner's train_step makes, and whether the gradients were all 0 at each call."""
+
+    def __init__(self, model, optimizer):
+        self.events = []  # (name, gradients all zero at the call)
+        self.params = model.parameters()
+        for owner, name in ((model, "zero_grad"), (optimizer, "zero_grad"), (optimizer, "step")):
+            self._wrap(owner, name)
+
+    def _wrap(self, owner, name):
+        method = getattr(owner, name)
+
+        def watched(*args, **kwargs):
+            self.events.append((name, self.grads_zero()))
+            return method(*args, **kwargs)
+
+        setattr(owner, name, watched)  # on this instance only
+
+    def grads_zero(self):
+        return all(p.grad is None or not np.any(p.grad) for p in self.params)
+
+    def diagnosis(self, call):
+        """Why the weights did not move on `call`, from the order of the calls."""
+        steps = [zero for name, zero in self.events if name == "step"]
+        if not steps:
+            return (f"After {call} the weights have not changed: optimizer.step() was never"
+                    " called. The update is optimizer.step(), after loss.backward(); use the"
+                    " model and optimizer passed in as arguments, not others from the notebook.")
+        if all(steps):
+            names = [name for name, _ in self.events]
+            wiped = [i for i, (name, zero) in enumerate(self.events)
+                     if name == "zero_grad" and not zero and "step" in names[i:]]
+            if wiped:
+                return (f"After {call} the weights have not changed: you call zero_grad()"
+                        " after loss.backward() and before optimizer.step(), so it zeroes the"
+                        " gradients right after computing them, and step() moves nothing."
+                        " Zero them first: model.zero_grad(); loss.backward();"
+                        " optimizer.step().")
+            return (f"After {call} the weights have not changed: when optimizer.step() ran,"
+                    " every gradient was 0. Call loss.backward() before optimizer.step(), on"
+                    " the loss of this model.")
+        return None
+
+
+@never_raises
 def _check_train_step(fn):
-    if is_unattempted(fn):
+    if is_unattempted(fn) or is_stub(fn):
         return not_attempted("train_step")
     if not callable(fn):
         return wrong(f"train_step should be a function, got {type(fn).__name__}")
     X, y, model, optimizer = _step_setup()
+    watch = _Watch(model, optimizer)
     start = model.get_weights()
     right_w, right_loss = _reference_run(CALLS)
     piled_w, _ = _reference_run(CALLS, "no zero_grad")
     _, after_loss = _reference_run(CALLS, "loss after")
     for k in range(CALLS):
         call = ("the first call", "the second call", "the third call")[k]
+        watch.events.clear()
         try:
             result = fn(model, optimizer, X, y)
-        except NotImplementedError:
-            return not_attempted("train_step")
         except Exception as e:
-            return wrong(f"train_step raised {type(e).__name__}: {e} (on {call})")
+            return wrong(f"On {call}, {learner_error(e)}")
         w = model.get_weights()
-        if k == 0 and is_unattempted(result) and np.array_equal(w, start):
-            return not_attempted("train_step")
         if not _same(w, right_w[k]):
             before = start if k == 0 else right_w[k - 1]
             if _same(w, before):
-                return wrong(f"After {call} the weights have not changed. The update is"
-                             " optimizer.step(), after loss.backward(); and use the model and"
-                             " optimizer passed in as arguments, not others from the notebook.")
+                return wrong(watch.diagnosis(call) or
+                             f"After {call} the weights have not changed. The update is"
+                             " optimizer.step(), after loss.backward().")
             if k > 0 and _same(w, piled_w[k]):
                 return wrong(f"{call.capitalize()} goes wrong, the first one is right: the"
                              " gradients of the steps pile up. backward() adds to .grad, so"
@@ -149,9 +196,9 @@ def _check_train_step(fn):
             return wrong(f"After {call} the weights differ from one SGD step on"
                          " cross_entropy(model(X), y). The order is: loss = cross_entropy("
                          "model(X), y); model.zero_grad(); loss.backward(); optimizer.step().")
-        if is_unattempted(result):
+        if result is None:
             return wrong("The weights are updated correctly, but train_step returns None:"
-                         " end it with return loss.item().")
+                         " did you forget `return`? End it with return loss.item().")
         got, problem = as_number(result, "the value train_step returns")
         if problem is not None:
             return problem

@@ -13,23 +13,15 @@ import numbers
 
 from ..nn import ACTIVATIONS
 from ..optim import OPTIMIZERS
-from .feedback import correct, is_unattempted, never_raises, not_attempted, wrong
-
-# ---- multiple choice: one letter ----
-
-
-def _letter(answer, choices, name):
-    """(letter, None) or (None, Feedback) for a one-letter answer among `choices`."""
-    if is_unattempted(answer):
-        return None, not_attempted(name)
-    letters = ", ".join(f'"{k}"' for k in choices)
-    if not isinstance(answer, str):
-        return None, wrong(f"answer with one letter as a string: {letters}")
-    letter = answer.strip().strip("\"'()").strip().lower()
-    if letter not in choices:
-        return None, wrong(f"answer with one letter as a string: {letters}")
-    return letter, None
-
+from .feedback import (
+    checker_error,
+    correct,
+    is_unattempted,
+    letter,
+    never_raises,
+    not_attempted,
+    wrong,
+)
 
 # ---- exercise 9.1: hidden layers with the "linear" activation, on circles ----
 
@@ -44,10 +36,10 @@ LINEAR_ANSWER = "b"
 @never_raises
 def check_linear_prediction(answer):
     """Exercise 9.1: which letter of LINEAR_CHOICES describes hidden "16,16", linear."""
-    letter, problem = _letter(answer, LINEAR_CHOICES, "linear_answer")
+    choice, problem = letter(answer, LINEAR_CHOICES, "linear_answer")
     if problem is not None:
         return problem
-    if letter == LINEAR_ANSWER:
+    if choice == LINEAR_ANSWER:
         return correct("Right: without an activation each layer is x @ W + b, and a linear"
                        " function of a linear function is linear. However many layers, the"
                        " boundary stays a straight line, and no straight line separates a"
@@ -61,8 +53,8 @@ def check_linear_prediction(answer):
         "c": "a boundary can only bend if something in the network is not linear. Two"
              " linear layers in a row are one linear layer: x @ W1 @ W2 + ... ; the"
              " boundary stays a straight line.",
-    }[letter]
-    return wrong(f"Not {letter}: {why}")
+    }[choice]
+    return wrong(f"Not {choice}: {why}")
 
 
 # ---- exercise 9.2: settings that reach >= 95% test accuracy on circles ----
@@ -176,7 +168,7 @@ def check_circles_settings(settings):
         pg = train_settings(s)
         return _verdict(pg, s)
     except Exception as e:  # a checker never crashes the notebook
-        return wrong(f"could not check your settings ({type(e).__name__}: {e})")
+        return checker_error(e, "your settings")
 
 
 def _verdict(pg, s):
@@ -200,7 +192,7 @@ def _verdict(pg, s):
         return wrong(f"{report} With relu or tanh, each unit of the first hidden layer"
                      " contributes one straight edge to the boundary; a closed shape around"
                      " the inner circle needs at least 3 of them.")
-    if train - test > 0.1:
+    if train - test > 0.1 and train >= TARGET:
         return wrong(f"{report} The network fits the training points much better than the"
                      " test points; a smaller network or fewer steps may generalize better.")
     first, last = h.loss[0], h.loss[-1]
@@ -208,12 +200,34 @@ def _verdict(pg, s):
         return wrong(f"{report} The loss did not go down (from {first:.3f} to {last:.3f}):"
                      " the steps are so large that they overshoot, and relu units may have"
                      " died on the way. Try a smaller learning rate.")
-    if last > 0.5 * first:
+    if last > 0.5 * first and _larger_lr_helps(s, last):
+        more = " (or more steps)" if s["steps"] < MAX_STEPS else ""
         return wrong(f"{report} The loss went only from {first:.3f} to {last:.3f}: the"
                      " network is learning too slowly. Plain SGD often needs a much larger"
-                     f" learning rate than Adam: try a few times more than {s['lr']:g}.")
+                     f" learning rate than Adam: try a few times more than {s['lr']:g}{more}.")
+    if train < TARGET:
+        other = ", tanh instead of relu (a relu unit can die)," if s["activation"] == "relu" \
+            else ", another activation"
+        steps = f" more steps (up to {MAX_STEPS})," if s["steps"] < MAX_STEPS else ""
+        return wrong(f"{report} The network does not fit even the training points yet: it"
+                     f" underfits. Try{steps} another learning rate{other} or another layout"
+                     " of the hidden units.")
     return wrong(f"{report} Close, but not {TARGET:.0%} yet: try another learning rate, or a"
                  " different activation or layer layout.")
+
+
+def _larger_lr_helps(s, last):
+    """True when 3 times the learning rate really ends at a clearly lower loss: the check
+    behind the hint "learning too slowly" (with few relu units the cause may be dead
+    units instead, which a larger step does not cure)."""
+    for factor in (3, 10):
+        lr = min(factor * s["lr"], 10)
+        if lr <= s["lr"]:
+            return False
+        history = train_settings({**s, "lr": lr}).history
+        if not history.diverged and history.loss[-1] < 0.8 * last:
+            return True
+    return False
 
 
 # ---- exercise 9.3: noise and a big network ----
@@ -229,10 +243,10 @@ NOISE_ANSWER = "b"
 @never_raises
 def check_noise_prediction(answer):
     """Exercise 9.3: which letter of NOISE_CHOICES describes "64,64" at noise 0.3."""
-    letter, problem = _letter(answer, NOISE_CHOICES, "noise_answer")
+    choice, problem = letter(answer, NOISE_CHOICES, "noise_answer")
     if problem is not None:
         return problem
-    if letter == NOISE_ANSWER:
+    if choice == NOISE_ANSWER:
         return correct("Right: a big network can bend its boundary around noisy training"
                        " points (it memorizes them), but those bends are wrong for new"
                        " points. Train accuracy stays high, test accuracy falls:"
@@ -244,5 +258,5 @@ def check_noise_prediction(answer):
         "c": "the network sees only the training points, and a big one can fit even the"
              " noisy ones, so train accuracy stays high. The test points were never"
              " seen, so they pay for the contorted boundary.",
-    }[letter]
-    return wrong(f"Not {letter}: {why}")
+    }[choice]
+    return wrong(f"Not {choice}: {why}")

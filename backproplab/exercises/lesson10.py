@@ -16,6 +16,7 @@ from ..functional import cross_entropy
 from ..nn import INITS, MLP
 from .feedback import (
     as_number,
+    checker_error,
     correct,
     diagnose,
     is_unattempted,
@@ -184,4 +185,4 @@ def check_dead_fraction(dead_fraction):
                     " sample, and its mean is their share. It is what rec.stats() reports"
                     " as 'dead units %'.")
     except Exception as e:  # a checker never crashes the notebook
-        return wrong(f"could not check your function ({type(e).__name__}: {e})")
+        return checker_error(e, "your function")
