@@ -318,6 +318,11 @@ class UpdateRatioTracker:
     (lr too small); above about -1: the lr is so large that the weights are overwritten.
     Without `fit`, call `tracker.record()` after each `optimizer.step()`. Biases are left
     out (they start at 0). `.steps` and `.ratios` ({name: [log10 ratio per step]}).
+
+    When `fit` stops a diverging run it puts back the weights of an earlier step and cuts
+    its History back to that step; the tracker follows (`sync`), so that it never shows
+    updates of weights that were thrown away. The first update after such a rewind is
+    unknown (its starting weights were put back by fit) and shows as a gap.
     """
 
     def __init__(self, model):
@@ -327,6 +332,8 @@ class UpdateRatioTracker:
         self._before = [p.data.astype(np.float64) for _, p in self.params]
         self.steps = []
         self.ratios = {name: [] for name, _ in self.params}
+        self._history = None  # the History of the fit run that calls this tracker
+        self._best_step = 0  # its best_step: a new value means fit rewound the run
 
     def record(self, step=None):
         """Measure the change of every W since the last call (or since the tracker was made)."""
@@ -340,7 +347,26 @@ class UpdateRatioTracker:
 
     def __call__(self, step, history):
         """The `fit` callback: cb(step, history); returns None, so training goes on."""
+        rewound = self._history is history and history.best_step != self._best_step
+        self._history, self._best_step = history, history.best_step
+        if rewound:  # fit put back earlier weights after a divergence
+            self._keep_until(step - 1)
+            self.record(step)
+            for name in self.ratios:
+                self.ratios[name][-1] = float("nan")  # measured from discarded weights
+            return
         self.record(step)
+
+    def sync(self):
+        """Drop the steps that the last `fit` run cut from its History (after a divergence)."""
+        if self._history is not None and self._history.diverged:
+            self._keep_until(self._history.final_step)
+
+    def _keep_until(self, step):
+        keep = sum(1 for s in self.steps if s <= step)
+        del self.steps[keep:]
+        for values in self.ratios.values():
+            del values[keep:]
 
 
 def plot_update_ratios(tracker, ax=None):
@@ -349,6 +375,7 @@ def plot_update_ratios(tracker, ax=None):
     The dashed line at -3 is the rule of thumb. Colours go from dark (first layer) to
     light (last). Steps where nothing changed (log10 0 = -inf) are gaps. Lesson 10.
     """
+    tracker.sync()
     if not tracker.steps:
         raise ValueError("plot_update_ratios: the tracker has no steps yet; pass it to fit"
                          " (callbacks=[tracker]) or call tracker.record() after each step")

@@ -23,23 +23,27 @@ The colours (`PALETTE`) tell the kinds of node apart:
     white   an intermediate result
     amber   an operation
 
-With Graphviz's `dot` program installed, draw_graph returns a `graphviz.Digraph`.
-Without it, it returns an `SVGGraph` (see graph_layout.py) that draws the same boxes
-with a simpler layout, and prints once how to install Graphviz. Both display in
-Jupyter and both can be saved with `save_graph`.
+With Graphviz's `dot` program installed (and working: it must draw a tiny test
+graph), draw_graph returns a `graphviz.Digraph` (graph_dot.py). Without it, or when it is broken, it
+returns an `SVGGraph` (see graph_layout.py) that draws the same boxes with a simpler
+layout, and prints once how to install Graphviz. Both display in Jupyter and both can be
+saved with `save_graph`. A drawing of more than SLOW_NODES boxes and ovals warns first:
+it takes seconds to minutes and is hard to read (max_nodes summarises it).
 
 Introduced in lesson 02 (computational graphs).
 """
 
-import html
 import shutil
+import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import graphviz
 import numpy as np
 
 from .autodiff import topological_sort
+from .graph_dot import BORDER, to_digraph
 from .graph_layout import Drawing, DrawNode, SVGGraph
 
 PALETTE = {
@@ -50,18 +54,24 @@ PALETTE = {
     "op": "#ffd98e",        # amber
     "note": "#fff6d5",      # pale yellow: a summary of nodes left out
 }
-BORDER = "#4d4d4d"
 HIGHLIGHT = "#d7191c"  # border colour of highlighted nodes (drawn 3 px wide)
-FONT = "Helvetica"
 MIN_CHAIN = 3  # a chain is collapsed when at least this many nodes would be hidden
 SUMMARY_DEPTH = 10  # a summary draws at most this many steps back from the root
+SLOW_NODES = 1000  # a drawing with more boxes and ovals than this warns before it starts
 
 INSTALL_HINT = (
     "backproplab: Graphviz's `dot` program is not installed, so graphs use a simpler"
     " built-in layout. To get the full drawings: apt-get install graphviz | brew install"
     " graphviz | conda install -c conda-forge graphviz"
 )
+BROKEN_HINT = (
+    "backproplab: Graphviz's `dot` program ({path}) is installed but fails ({error}), so"
+    " graphs use a simpler built-in layout. Reinstall graphviz (apt-get install --reinstall"
+    " graphviz | brew reinstall graphviz | conda install -c conda-forge graphviz) to get"
+    " the full drawings"
+)
 _hint_printed = False
+_dot_checked = {}  # path of dot -> "" when it works, else why it fails
 
 
 def draw_graph(root, show_data=True, show_grad=True, rankdir="LR", max_nodes=150,
@@ -85,17 +95,52 @@ def draw_graph(root, show_data=True, show_grad=True, rankdir="LR", max_nodes=150
     """
     drawing = build_drawing(root, show_data, show_grad, rankdir, max_nodes, highlight,
                             title, legend, grads)
-    if shutil.which("dot"):
+    path = shutil.which("dot")
+    problem = _dot_problem(path) if path else "missing"
+    _warn_if_slow(drawing, max_nodes, dot=not problem)
+    if not problem:
         return to_digraph(drawing)
-    _print_install_hint()
+    _print_install_hint(INSTALL_HINT if problem == "missing"
+                        else BROKEN_HINT.format(path=path, error=problem))
     return SVGGraph(drawing)
 
 
-def _print_install_hint():
+def _dot_problem(path):
+    """Why the `dot` program at `path` cannot draw ("" if it can), checked once per path.
+
+    Some installs (e.g. a conda build without its plugins) have a `dot` that exists
+    but fails; it is asked to draw a tiny graph as SVG, as Jupyter will ask later.
+    """
+    if path not in _dot_checked:
+        try:
+            graphviz.Digraph(body=["\ta -> b\n"]).pipe(format="svg", quiet=True)
+            _dot_checked[path] = ""
+        except (graphviz.ExecutableNotFound, subprocess.CalledProcessError, OSError) as err:
+            reason = str(err).strip().splitlines()
+            _dot_checked[path] = reason[0] if reason else type(err).__name__
+    return _dot_checked[path]
+
+
+def _warn_if_slow(drawing, max_nodes, dot):
+    """Warn before drawing more than SLOW_NODES boxes and ovals: say how many, and how to
+    draw fewer."""
+    drawn = len(drawing.nodes)
+    if drawn <= SLOW_NODES:
+        return
+    how = "Graphviz's dot can take minutes" if dot else "the built-in layout takes seconds"
+    warnings.warn(
+        f"draw_graph: drawing {drawn} boxes and ovals (max_nodes={max_nodes}); at this size"
+        f" {how} and the picture is hard to read. Pass max_nodes=150 (the default) to"
+        " summarise the graph, or draw a smaller part of it",
+        stacklevel=3,
+    )
+
+
+def _print_install_hint(hint=INSTALL_HINT):
     global _hint_printed
     if not _hint_printed:
         _hint_printed = True
-        print(INSTALL_HINT, file=sys.stderr)
+        print(hint, file=sys.stderr)
 
 
 def build_drawing(root, show_data=True, show_grad=True, rankdir="LR", max_nodes=150,
@@ -105,6 +150,10 @@ def build_drawing(root, show_data=True, show_grad=True, rankdir="LR", max_nodes=
         raise ValueError(f"draw_graph: rankdir must be 'LR' or 'TB', got {rankdir!r}")
     if not hasattr(root, "parents"):
         raise TypeError(f"draw_graph: needs a Value or a Tensor, got {type(root).__name__}")
+    if max_nodes is not None and (isinstance(max_nodes, bool) or
+                                  not isinstance(max_nodes, (int, np.integer)) or max_nodes < 3):
+        raise ValueError(f"draw_graph: max_nodes must be a whole number of at least 3 (boxes and"
+                         f" ovals to draw), or None to draw every node; got {max_nodes!r}")
     order = topological_sort(root)
     position = {id(node): i for i, node in enumerate(order)}
     if grads is not None and len(grads) != len(order):
@@ -231,8 +280,6 @@ def _plan(order, position, max_nodes):
     where = [f"n{i}" for i in range(n)]
     if max_nodes is None or _cost(order, where) <= max_nodes:
         return where
-    if max_nodes < 3:
-        raise ValueError(f"draw_graph: max_nodes must be at least 3, got {max_nodes}")
     parents = [[position[id(p)] for p in node.parents] for node in order]
     children = [[] for _ in range(n)]
     for i, ps in enumerate(parents):
@@ -314,71 +361,6 @@ def _summary(a, most=6):
                                separator=", ")
         return text.replace("\n", "\n     ")  # line up under the first row
     return f"mean {a.mean():.3f}  std {a.std():.3f}"
-
-
-# ---- Graphviz ----
-
-
-def to_digraph(drawing):
-    """The Drawing as a graphviz.Digraph (its `.source` is the dot text)."""
-    g = graphviz.Digraph(
-        graph_attr={"rankdir": drawing.rankdir, "fontname": FONT, "fontsize": "12",
-                    "labelloc": "t", "nodesep": "0.25", "ranksep": "0.35"},
-        node_attr={"fontname": FONT, "fontsize": "11", "style": "filled", "color": BORDER},
-        edge_attr={"color": "#555555", "arrowsize": "0.7"},
-    )
-    label = _graph_label(drawing)
-    if label:
-        g.attr(label=label)
-    for n in drawing.nodes:
-        style = {"fillcolor": n.fill}
-        if n.border != BORDER:  # highlighted
-            style.update(color=n.border, penwidth=str(n.penwidth))
-        if n.shape == "record":
-            g.node(n.id, label=_record_label(n.cells, n.across, drawing.rankdir),
-                   shape="record", **style)
-        elif n.shape == "ellipse":
-            g.node(n.id, label=_dot_text(n.cells[0]), shape="ellipse", height="0.3",
-                   margin="0.04,0.02", **style)
-        else:
-            g.node(n.id, label=_dot_text(n.cells[0]), shape="note", **style)
-    for a, b in drawing.edges:
-        g.edge(a, b)
-    return g
-
-
-def _dot_text(text, newline="\\n"):
-    """Text for a dot label: backslashes kept literal, never read as an HTML label."""
-    return graphviz.nohtml(text.replace("\\", "\\\\").replace("\n", newline))
-
-
-def _record_label(cells, across, rankdir):
-    """A dot record label. `{a|b}` flips the record's direction, and records lie
-    across the rank direction, so LR needs braces for side-by-side cells."""
-    fields = []
-    for cell in cells:
-        text = cell.replace("\\", "\\\\")
-        for ch in "{}|<>":
-            text = text.replace(ch, "\\" + ch)
-        if "\n" in text:  # several lines: left-justified (`\l` ends each line)
-            text = text.replace("\n", "\\l") + "\\l"
-        fields.append(text)
-    body = " | ".join(fields)
-    flip = across == (rankdir == "LR")
-    return graphviz.nohtml("{ " + body + " }" if flip else body)
-
-
-def _graph_label(drawing):
-    """The title (and legend) above the drawing, as a dot label."""
-    if not drawing.legend:
-        return _dot_text(drawing.title) if drawing.title else None
-    rows = "".join(f"<TR><TD>{html.escape(line)}</TD></TR>"
-                   for line in drawing.title.splitlines())
-    boxes = "".join(f'<TD BGCOLOR="{colour}" BORDER="1">{html.escape(text)}</TD>'
-                    for text, colour in drawing.legend)
-    return (f'<<TABLE BORDER="0" CELLSPACING="4">{rows}'
-            f'<TR><TD><TABLE BORDER="0" CELLSPACING="6"><TR>{boxes}</TR></TABLE></TD></TR>'
-            "</TABLE>>")
 
 
 # ---- saving ----

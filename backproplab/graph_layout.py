@@ -8,7 +8,7 @@ It is used when Graphviz's `dot` program is not installed. The method is the one
 2. an edge that skips ranks gets invisible "bend points" in the ranks it crosses;
 3. order within a rank: sweep over the ranks a few times, sorting each rank by the
    average position of its neighbours in the rank before (a barycentre pass), and
-   keep the order with the fewest crossing edges;
+   keep the order with the fewest crossing edges (graph_order.py);
 4. positions: ranks become columns (rankdir "LR") or rows ("TB"); each node moves
    towards the average of its neighbours without overlapping the others;
 5. edges: smooth curves from box to box, with an arrowhead at the result.
@@ -17,8 +17,12 @@ Text is set in a monospace font, so a box's width follows from its longest line.
 """
 
 import html
+import math
+import statistics
+from collections import deque
 from dataclasses import dataclass, field
-from statistics import mean
+
+from .graph_order import order_ranks
 
 FONT_SIZE = 12
 CHAR_W = 7.3  # width of one monospace character at FONT_SIZE (0.6 em, a bit of room)
@@ -121,10 +125,10 @@ def _ranks(n, edges):
 def _topological(n, parents, children):
     """Node indices, parents first (Kahn's algorithm, smallest index first)."""
     waiting = [len(set(p)) for p in parents]
-    ready = [v for v in range(n) if waiting[v] == 0]
+    ready = deque(v for v in range(n) if waiting[v] == 0)
     order = []
     while ready:
-        v = ready.pop(0)
+        v = ready.popleft()
         order.append(v)
         for c in sorted(set(children[v])):
             waiting[c] -= 1
@@ -133,38 +137,16 @@ def _topological(n, parents, children):
     return order
 
 
-def _crossings(layer_a, layer_b, links):
-    """Number of crossing links between two neighbouring ranks."""
-    pos_a = {v: i for i, v in enumerate(layer_a)}
-    pos_b = {v: i for i, v in enumerate(layer_b)}
-    pairs = [(pos_a[a], pos_b[b]) for a, b in links if a in pos_a and b in pos_b]
-    return sum(1 for i, (a1, b1) in enumerate(pairs) for a2, b2 in pairs[i + 1:]
-               if (a1 - a2) * (b1 - b2) < 0)
+def _mean(xs):
+    """The average of a list of numbers, rounded once, exactly as statistics.mean.
 
-
-def _order(layers, up, down, links):
-    """Reorder each rank by the barycentre of its neighbours; keep the best sweep."""
-
-    def total():
-        return sum(_crossings(layers[r], layers[r + 1], links) for r in range(len(layers) - 1))
-
-    best, best_crossings = [list(layer) for layer in layers], total()
-    for sweep in range(8):
-        downward = sweep % 2 == 0
-        ranks = range(1, len(layers)) if downward else range(len(layers) - 2, -1, -1)
-        for r in ranks:
-            ref = layers[r - 1] if downward else layers[r + 1]
-            pos = {v: i for i, v in enumerate(ref)}
-            nbrs = up if downward else down
-            key = {}
-            for i, v in enumerate(layers[r]):
-                near = [pos[u] for u in nbrs[v] if u in pos]
-                key[v] = mean(near) if near else i
-            layers[r].sort(key=lambda v: key[v])  # stable: ties keep their order
-        crossings = total()
-        if crossings < best_crossings:
-            best, best_crossings = [list(layer) for layer in layers], crossings
-    return best
+    math.fsum rounds the sum once; dividing by a power of two (1, 2, 4, ...) adds no
+    second rounding, so the common cases skip statistics.mean's slow exact fractions.
+    """
+    n = len(xs)
+    if n & (n - 1) == 0:
+        return math.fsum(xs) / n
+    return statistics.mean(xs)
 
 
 # ---- 4: coordinates ----
@@ -199,7 +181,8 @@ def _cross_positions(layers, across, up, down):
         downward = sweep % 2 == 0
         nbrs = up if downward else down
         for layer in layers if downward else reversed(layers):
-            desired = {v: mean(pos[u] for u in nbrs[v]) if nbrs[v] else pos[v] for v in layer}
+            desired = {v: _mean([pos[u] for u in nbrs[v]]) if nbrs[v] else pos[v]
+                       for v in layer}
             pos.update(_place(layer, across, desired, NODE_GAP))
     low = min(pos[v] - across[v] / 2 for v in pos)
     return {v: p - low for v, p in pos.items()}
@@ -246,7 +229,7 @@ def layout(drawing):
     layers = [[] for _ in range(max(rank, default=-1) + 1)]
     for v in range(n):
         layers[rank[v]].append(v)
-    layers = _order(layers, up, down, links)
+    layers = order_ranks(layers, up, down, links)
     cross = _cross_positions(layers, across, up, down)
     # along the rank direction: each rank as deep as its deepest node
     span = [max(along[v] for v in layer) for layer in layers]

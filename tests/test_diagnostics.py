@@ -285,6 +285,37 @@ def test_update_ratio_tracker_as_a_fit_callback_and_its_plot():
         dg.plot_update_ratios(dg.UpdateRatioTracker(model))
 
 
+@pytest.mark.parametrize("big_lr, best, tracked", [(30.0, 32, 34), (500.0, 31, 31)],
+                         ids=["best before the last step", "best at the last step"])
+def test_update_ratio_tracker_follows_a_divergence_and_its_rewind(big_lr, best, tracked):
+    """fit puts back the best weights and cuts its History back; the tracker must not keep
+    (or plot) updates of the discarded weights, and the update after the rewind is a gap."""
+    X, y = make_moons(200, seed=0)
+    model = MLP(2, [16, 16], 1, seed=0)
+    optimizer = SGD(model.parameters(), lr=0.5)
+    tracker = dg.UpdateRatioTracker(model)
+
+    def blow_up(step, history):
+        if step == 30:
+            optimizer.lr = big_lr
+
+    history = fit(model, X, y, "bce", optimizer, steps=60, callbacks=[tracker, blow_up],
+                  progress=False)
+    assert history.diverged and history.final_step == best
+    assert tracker.steps == list(range(1, tracked + 1))  # the run went on before it stopped
+    fig = dg.plot_update_ratios(tracker)  # syncs first
+    assert tracker.steps == history.steps
+    assert all(len(v) == history.final_step for v in tracker.ratios.values())
+    assert len(fig.axes[0].get_lines()[0].get_xdata()) == history.final_step
+    optimizer.lr = 0.1
+    fit(model, X, y, "bce", optimizer, steps=3, history=history, callbacks=[tracker],
+        progress=False)
+    assert tracker.steps == history.steps
+    first_after = len(history.steps) - 3
+    assert all(math.isnan(v[first_after]) and np.isfinite(v[first_after + 1:]).all()
+               for v in tracker.ratios.values())
+
+
 # ---------- check_initial_loss ----------
 
 

@@ -412,3 +412,126 @@ def test_grads_override_for_half_done_passes():
     assert texts == ["grad —"] * (n - 1) + ["grad 1.0000"]
     with pytest.raises(ValueError, match="one per node"):
         build_drawing(L, grads=[0.0])
+
+
+# ---- a broken dot, big drawings ----
+
+
+def fake_dot(tmp_path, script):
+    """A `dot` program on PATH that runs `script` (sh) instead of Graphviz."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    dot = folder / "dot"
+    dot.write_text("#!/bin/sh\n" + script + "\n")
+    dot.chmod(0o755)
+    return str(folder)
+
+
+@pytest.mark.parametrize("script", [
+    "echo 'dot: error while loading shared libraries: libgvc.so.6' >&2; exit 127",
+    'if [ "$1" = "-V" ]; then echo "dot - graphviz version 9" >&2; exit 0; fi\n'
+    "echo \"Format: 'svg' not recognized. No formats found.\" >&2; exit 1",
+], ids=["fails always", "dot -V works, drawing fails"])
+def test_a_broken_dot_falls_back_to_the_built_in_layout(tmp_path, monkeypatch, capsys, script):
+    folder = fake_dot(tmp_path, script)
+    monkeypatch.setenv("PATH", folder + ":/bin:/usr/bin")
+    assert shutil.which("dot") == folder + "/dot"
+    monkeypatch.setattr(graph_module, "_hint_printed", False)
+    g = draw_graph(expression())
+    assert isinstance(g, SVGGraph) and g.svg.startswith("<svg")
+    err = capsys.readouterr().err
+    assert f"Graphviz's `dot` program ({folder}/dot) is installed but fails (" in err
+    assert "simpler built-in layout" in err and "reinstall" in err
+    assert isinstance(draw_graph(expression()), SVGGraph)  # checked once, still the fallback
+    assert capsys.readouterr().err == ""  # the hint is printed once
+
+
+@needs_dot
+def test_a_working_dot_is_checked_once(monkeypatch):
+    monkeypatch.setattr(graph_module, "_dot_checked", {})
+    assert isinstance(draw_graph(expression()), graphviz.Digraph)
+    assert graph_module._dot_checked == {shutil.which("dot"): ""}
+
+
+def wide_mlp_graph(width):
+    from backproplab.nn import ScalarMLP
+
+    out = ScalarMLP(2, [width, width], 1, seed=0)([Value(0.5), Value(-0.3)])
+    out.backward()
+    return out
+
+
+def test_a_big_drawing_warns_first_and_the_layout_scales(no_dot):
+    root = wide_mlp_graph(17)  # 1,091 nodes: 1,805 boxes and ovals
+    start = time.perf_counter()
+    with pytest.warns(UserWarning) as caught:
+        g = draw_graph(root, max_nodes=None)
+    seconds = time.perf_counter() - start
+    assert len(caught) == 1
+    assert str(caught[0].message) == (
+        "draw_graph: drawing 1805 boxes and ovals (max_nodes=None); at this size the built-in"
+        " layout takes seconds and the picture is hard to read. Pass max_nodes=150 (the"
+        " default) to summarise the graph, or draw a smaller part of it")
+    assert caught[0].filename == __file__  # points at the caller's line
+    assert drawn_count(g.svg) == 1805
+    assert seconds < 10  # 17 s before the crossing count became O(E log V); ~0.3 s now
+
+
+def test_drawings_within_the_limit_do_not_warn(no_dot, recwarn):
+    draw_graph(wide_mlp_graph(17))  # summarised to 150
+    draw_graph(wide_mlp_graph(8), max_nodes=None)  # 491 boxes and ovals
+    assert len(recwarn) == 0
+
+
+@needs_dot
+def test_a_big_dot_drawing_warns_too(monkeypatch):
+    monkeypatch.setattr(graph_module, "SLOW_NODES", 5)
+    with pytest.warns(UserWarning, match=r"^draw_graph: drawing 10 boxes and ovals \(max_nodes"
+                      r"=None\); at this size Graphviz's dot can take minutes"):
+        g = draw_graph(expression(), max_nodes=None)
+    assert isinstance(g, graphviz.Digraph)
+
+
+def brute_force_crossings(layer_a, layer_b, links):
+    pa = {v: i for i, v in enumerate(layer_a)}
+    pb = {v: i for i, v in enumerate(layer_b)}
+    pairs = [(pa[a], pb[b]) for a, b in links]
+    return sum(1 for i, (a1, b1) in enumerate(pairs) for a2, b2 in pairs[i + 1:]
+               if (a1 - a2) * (b1 - b2) < 0)
+
+
+def test_crossing_count_equals_comparing_every_pair():
+    from backproplab.graph_order import _crossings
+
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        na, nb = rng.integers(1, 8, size=2)
+        layer_a, layer_b = list(range(na)), list(range(100, 100 + nb))
+        rng.shuffle(layer_a)
+        rng.shuffle(layer_b)
+        links = [(int(rng.integers(na)), 100 + int(rng.integers(nb)))
+                 for _ in range(rng.integers(0, 12))]  # repeats: a reused input
+        expected = brute_force_crossings(layer_a, layer_b, links)
+        got = _crossings({v: i for i, v in enumerate(layer_a)},
+                         {v: i for i, v in enumerate(layer_b)}, links)
+        assert got == expected
+    assert _crossings({0: 0, 1: 1}, {2: 0, 3: 1}, [(0, 3), (1, 2)]) == 1
+    assert _crossings({0: 0, 1: 1}, {2: 0, 3: 1}, [(0, 2), (1, 3), (0, 2)]) == 0
+
+
+def test_built_in_drawing_of_a_known_graph_is_unchanged(no_dot):
+    """A fingerprint of the built-in SVG of an MLP graph, from before the layout was made
+    faster: the same boxes at the same places."""
+    import hashlib
+
+    svg = draw_graph(wide_mlp_graph(3), max_nodes=None).svg
+    assert hashlib.sha256(svg.encode()).hexdigest()[:16] == "2e402dead20612a1"
+
+
+@pytest.mark.parametrize("max_nodes", [0, 2, -1, 50.5, "150", True])
+def test_max_nodes_must_be_a_whole_number_of_at_least_3(max_nodes):
+    """Before, max_nodes=0 drew a small graph whole, and 50.5 or "150" failed deep inside."""
+    with pytest.raises(ValueError, match=re.escape(
+            "draw_graph: max_nodes must be a whole number of at least 3 (boxes and ovals to"
+            f" draw), or None to draw every node; got {max_nodes!r}")):
+        build_drawing(expression(), max_nodes=max_nodes)

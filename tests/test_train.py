@@ -202,10 +202,38 @@ def test_validation_every_eval_every_steps():
                   eval_every=5, val=(Xv, yv), progress=False)
     assert history.val_steps == [1, 5, 10, 15, 20]
     assert len(history.val_loss) == 5 and len(history.val_accuracy) == 5
-    # the last evaluation sees the trained model
-    loss, acc = evaluate(model, Xv, yv, "bce")
+    # the last evaluation sees the weights step 20 started from: one update before the end
+    again = moons_model()
+    fit(again, X, Y, "bce", Adam(again.parameters(), lr=0.01), steps=19, progress=False)
+    loss, acc = evaluate(again, Xv, yv, "bce")
     assert history.val_loss[-1] == pytest.approx(loss, rel=1e-14)
     assert history.val_accuracy[-1] == acc
+    assert evaluate(model, Xv, yv, "bce")[0] != history.val_loss[-1]
+
+
+def test_train_and_validation_metrics_of_a_step_share_the_weights():
+    """Validate on the training set itself: every validation entry must equal the training
+    entry of its step (the old fit measured validation one update later)."""
+    for optimizer in (SGD, Adam):
+        model = moons_model()
+        history = fit(model, X, Y, "bce", optimizer(model.parameters(), lr=0.05), steps=12,
+                      eval_every=3, val=(X, Y), progress=False)
+        assert history.val_steps == [1, 3, 6, 9, 12]
+        train = {s: (loss, acc) for s, loss, acc in
+                 zip(history.steps, history.loss, history.accuracy)}
+        for s, loss, acc in zip(history.val_steps, history.val_loss, history.val_accuracy):
+            assert loss == pytest.approx(train[s][0], rel=1e-12) and acc == train[s][1]
+        # step 1 of both is the untrained model
+        assert history.val_loss[0] == pytest.approx(evaluate(moons_model(), X, Y, "bce")[0],
+                                                    rel=1e-12)
+
+
+def test_validation_at_the_last_step_too():
+    model = MLP(2, [4], 1)
+    history = fit(model, X, Y, "bce", SGD(model.parameters(), lr=0.1), steps=23, eval_every=10,
+                  val=(X, Y), progress=False)
+    assert history.val_steps == [1, 10, 20, 23]
+    assert history.val_loss[-1] == pytest.approx(history.loss[-1], rel=1e-12)
 
 
 def test_validation_default_eval_every_is_a_fiftieth_of_the_steps():
@@ -240,6 +268,22 @@ def test_continuing_keeps_step_numbers_and_matches_one_long_run():
                    progress=False)
     np.testing.assert_array_equal(model.get_weights(), once.get_weights())
     assert history.loss == long_run.loss
+
+
+def test_continuing_in_chunks_with_minibatches_matches_one_long_run():
+    """Chunks of 5 steps (as the playground trains) used to start a fresh shuffle each
+    chunk, so an 'epoch' no longer covered the data once; now batches follow the step."""
+    model = moons_model()
+    optimizer = SGD(model.parameters(), lr=0.3)
+    history = None
+    for _ in range(8):  # 40 steps: 6 steps per epoch of 200 // 32, so chunks cross epochs
+        history = fit(model, X, Y, "bce", optimizer, steps=5, batch_size=32, seed=3,
+                      history=history, progress=False)
+    once = moons_model()
+    long_run = fit(once, X, Y, "bce", SGD(once.parameters(), lr=0.3), steps=40, batch_size=32,
+                   seed=3, progress=False)
+    assert history.loss == long_run.loss
+    np.testing.assert_array_equal(model.get_weights(), once.get_weights())
 
 
 def test_continuing_with_validation_numbers_val_steps_on():
@@ -285,25 +329,24 @@ def test_keyboard_interrupt_keeps_the_history(capsys):
     assert np.isfinite(model.get_weights()).all()
 
 
-def test_divergence_stops_with_a_message_and_the_last_good_weights(capsys):
+def test_divergence_stops_with_a_message_and_the_best_weights(capsys):
     model = moons_model()
-    history = fit(model, X, Y, "bce", SGD(model.parameters(), lr=100), steps=50,
+    optimizer = SGD(model.parameters(), lr=100)
+    history = fit(model, X, Y, "bce", optimizer, steps=50, eval_every=1, val=(X, Y),
                   progress=False)
-    assert history.diverged and not history.interrupted
-    bad_step = history.final_step + 1
-    assert 1 < bad_step < 50
-    assert history.message.startswith(f"training diverged at step {bad_step}: ")
-    assert history.message.endswith("try a smaller learning rate, e.g. lr=10")
+    assert history.diverged and not history.interrupted and not history.stalled
+    assert history.message == (
+        "training diverged at step 2: the loss jumped from 0.662 (step 1) to 361, more than"
+        " 10 x max(first loss 0.662, 1). The model holds the weights of step 1, which gave"
+        " the lowest loss (0.6615); the history ends there. Try a smaller learning rate,"
+        " e.g. lr=1")
     assert capsys.readouterr().out == history.message + "\n"
-    weights = model.get_weights()
-    assert np.isfinite(weights).all()
-    # the weights are those of the last recorded step: they give its loss ...
+    # the history ends at the best step, for train and validation alike
+    assert history.steps == [1] and history.val_steps == [1] and history.best_step == 1
+    # the model holds the weights of that step: the untrained ones here
+    np.testing.assert_array_equal(model.get_weights(), moons_model().get_weights())
     assert evaluate(model, X, Y, "bce")[0] == history.loss[-1]
-    # ... and equal a run that stops one update earlier
-    again = moons_model()
-    fit(again, X, Y, "bce", SGD(again.parameters(), lr=100), steps=history.final_step - 1,
-        progress=False)
-    np.testing.assert_array_equal(weights, again.get_weights())
+    assert optimizer.state == [{} for _ in model.parameters()]  # no stale momentum
 
 
 def test_infinite_loss_at_the_first_step_keeps_the_initial_weights(capsys):
@@ -311,9 +354,12 @@ def test_infinite_loss_at_the_first_step_keeps_the_initial_weights(capsys):
     before = model.get_weights()
     history = fit(model, X, Y, lambda s, y: bce_with_logits(s, y) * math.inf,
                   SGD(model.parameters(), lr=0.1), steps=5, progress=False)
-    assert history.diverged and history.steps == []
-    assert history.message.startswith("training diverged at step 1: the loss became inf.")
-    assert "lr=0.01" in capsys.readouterr().out
+    assert history.diverged and history.steps == [] and history.best_step == 0
+    assert history.message == (
+        "training diverged at step 1: the loss became inf. The model keeps the weights it"
+        " started with. This is the untrained model, before any update: check the loss"
+        " function and the data (a log of 0, huge inputs or labels)")
+    assert capsys.readouterr().out == history.message + "\n"
     np.testing.assert_array_equal(model.get_weights(), before)
 
 
@@ -354,13 +400,16 @@ def test_progress_true_shows_a_bar(capsys):
         ({"steps": -1}, r"^fit: steps must be a non-negative integer, got -1$"),
         ({"steps": 2.5}, r"^fit: steps must be a non-negative integer, got 2\.5$"),
         ({"batch_size": 0}, r"^fit: batch_size must be a positive integer or None, got 0$"),
+        ({"eval_every": -5}, r"^fit: eval_every must be a positive integer or None \(a"
+                             r" fiftieth of the steps\), got -5$"),
         ({"loss": "bce_loss"},
          r"^fit: unknown loss 'bce_loss'; use one of mse, hinge, bce, cross_entropy"
          r" or a function$"),
         ({"y": Y[:-1]}, r"^fit: X has 200 rows but y has 199 labels$"),
         ({"X": X[:, 0]}, r"^fit: X must have shape \(n_samples, n_features\), got \(200,\)$"),
     ],
-    ids=["negative steps", "float steps", "batch_size 0", "unknown loss", "X/y lengths", "1-D X"],
+    ids=["negative steps", "float steps", "batch_size 0", "eval_every -5", "unknown loss",
+         "X/y lengths", "1-D X"],
 )
 def test_bad_inputs(change, message):
     model = MLP(2, [4], 1)
@@ -424,3 +473,34 @@ def test_fit_trains_a_scalar_mlp_with_minibatches_and_mse():
     assert history.accuracy == [] and len(history.loss) == 30
     assert evaluate(model, Xr, yr, "mse")[0] < evaluate(
         ScalarMLP(1, [5], 1, activation="tanh"), Xr, yr, "mse")[0]
+
+
+def test_continuing_after_a_divergence_starts_a_fresh_ending(capsys):
+    """The old message and flag must not stay on a run that went on and trained well
+    (plot_history would draw a 'stopped' line and the old message in red)."""
+    model = moons_model()
+    optimizer = SGD(model.parameters(), lr=100)
+    history = fit(model, X, Y, "bce", optimizer, steps=20, progress=False)
+    assert history.diverged and history.final_step == 1
+    optimizer.lr = 0.5
+    fit(model, X, Y, "bce", optimizer, steps=30, history=history, progress=False)
+    assert not history.diverged and history.message == "" and history.final_step == 31
+    assert history.steps == list(range(1, 32))
+    fit(model, X, Y, "bce", optimizer, steps=0, history=history, progress=False)
+    assert history.final_step == 31 and history.message == ""
+
+
+def test_validation_and_evaluate_use_eval_mode_and_restore_the_mode():
+    X, y = make_moons(64, noise=0.1, seed=0)
+    model = MLP(2, [8], 1, batchnorm=True, seed=0)
+    bn = model.norms[0]
+    fit(model, X, y, "bce", Adam(model.parameters(), lr=0.01), steps=5, batch_size=16,
+        progress=False, val=(X, y), eval_every=1)
+    assert model.training  # back in training mode after each validation
+    running = bn.running_mean.copy()
+    loss_eval, _ = evaluate(model, X, y, "bce")
+    np.testing.assert_array_equal(bn.running_mean, running)  # measuring changes nothing
+    assert model.training
+    model.eval()
+    loss_direct = evaluate(model, X, y, "bce")[0]
+    assert not model.training and loss_eval == loss_direct
