@@ -1,13 +1,16 @@
 """`TrainingPlayground`: train a small MLP on a 2-D dataset with sliders and buttons.
 
-Choose a dataset, the hidden layers, the activation, the optimizer and its learning
-rate, then press Train and watch the decision boundary, the train and test loss, the
-accuracy and each layer's gradient norm change. It is TensorFlow Playground with an
-optimizer choice and a view of the gradients (lesson 09).
+Choose a dataset, the input features, the hidden layers, the activation, the optimizer,
+its learning rate and L2 weight decay, then press Train and watch the decision regions,
+what every hidden unit computes, the train and test loss, the accuracy and each layer's
+gradient norm change. It is TensorFlow Playground with an optimizer choice and a view
+of the gradients (lesson 09).
 
-Controls take effect on the next Train or Step. A new dataset, noise, architecture,
-activation or seed builds a new model; a new optimizer or learning rate keeps the
-weights, so you can compare optimizers from the same starting point.
+Controls take effect on the next Train or Step. A new dataset, noise, feature set,
+architecture, activation or seed builds a new model; a new optimizer, learning rate or
+weight decay keeps the weights. "Same start" puts back the weights the model started
+with (and a fresh optimizer), so two optimizers can race from one point; the run before
+stays on the loss plot in grey.
 """
 
 import asyncio
@@ -15,19 +18,34 @@ import time
 
 import ipywidgets as w
 import numpy as np
-from matplotlib.figure import Figure
 
 from . import plots
 from .data import DATASETS, train_test_split
-from .nn import ACTIVATIONS, MLP
+from .features import FEATURES, PLAIN, FeatureMLP, check_features
+from .live_curves import LiveCurves
+from .neuron_views import PlaneView
+from .nn import ACTIVATIONS
 from .optim import OPTIMIZERS
 from .train import History, accuracy, fit
-from .widget_display import app_bundle, figure_png, show_png
+from .widget_display import (
+    CheckboxGroup,
+    app_bundle,
+    choose,
+    figure_jpeg,
+    figure_png,
+    new_app_figure,
+    picture_output,
+    pixels_to_image,
+    show_png,
+)
 
-CHUNK = 20  # steps between looks at the Stop button
-REDRAW_SECONDS = 0.5  # while training, redraw at most this often
+CHUNK = 5  # steps between looks at the clock and the Stop button
+REDRAW_SECONDS = 0.2  # while training, redraw at most this often (5 pictures a second)
 MAX_LAYERS, MAX_WIDTH = 6, 256
 N_POINTS = 200
+WEIGHT_DECAYS = (0.0, 1e-4, 1e-3, 1e-2, 1e-1)
+DROPOUTS = (0.0, 0.1, 0.2, 0.3, 0.5)
+BUTTONS = ("Train", "Step", "Reset", "Same start", "Stop")
 
 
 def parse_hidden(text):
@@ -52,66 +70,124 @@ class TrainingPlayground:
     """An ipywidgets app around `fit`. Display it by ending a cell with it.
 
     Without a browser: set `.controls[name].value`, call `.train()`, `.step()`,
-    `.reset()`, and read `.history`, `.model`, `.optimizer`, `.status.value`.
+    `.reset()`, `.same_start()`, and read `.history`, `.model`, `.optimizer`,
+    `.status.value`. `.controls["features"].value` is a tuple such as ("x₁", "x₂").
     """
 
     def __init__(self, dataset="moons", noise=0.1, hidden="16,16", activation="relu",
-                 optimizer="Adam", lr=0.01, batch_size=0, steps=200, seed=0):
-        style = {"description_width": "110px"}
+                 optimizer="Adam", lr=0.01, batch_size=0, steps=200, seed=0, features=PLAIN,
+                 weight_decay=0.0, dropout=0.0, batchnorm=False):
+        where = "TrainingPlayground"
+        dataset = choose(where, "dataset", dataset, list(DATASETS))
+        activation = choose(where, "activation", activation, list(ACTIVATIONS))
+        optimizer = choose(where, "optimizer", optimizer, list(OPTIMIZERS))
+        try:
+            parse_hidden(hidden)
+        except ValueError as e:
+            raise ValueError(f"{where}: {e}") from None
+        features = check_features(features, where)
+        for name, value, choices in (("weight_decay", weight_decay, WEIGHT_DECAYS),
+                                     ("dropout", dropout, DROPOUTS)):
+            if value not in choices:
+                raise ValueError(f"{where}: {name} must be one of"
+                                 f" {', '.join(map(str, choices))}; got {value!r}")
+        style = {"description_width": "100px"}
+        wide = w.Layout(width="320px")
         self.controls = {
             "dataset": w.Dropdown(options=list(DATASETS), value=dataset, description="dataset",
-                                  style=style),
+                                  style=style, layout=wide),
             "noise": w.FloatSlider(value=noise, min=0.0, max=0.5, step=0.01,
-                                   description="noise", style=style),
+                                   description="noise", style=style, layout=wide),
+            "features": CheckboxGroup(FEATURES, features, description="input features",
+                                      where=where),
             "hidden": w.Text(value=hidden, description="hidden layers", style=style,
-                             continuous_update=False),
+                             continuous_update=False, layout=wide),
             "activation": w.Dropdown(options=list(ACTIVATIONS), value=activation,
-                                     description="activation", style=style),
+                                     description="activation", style=style, layout=wide),
+            "batchnorm": w.Checkbox(value=bool(batchnorm), description="BatchNorm",
+                                    style=style, layout=wide),
+            "dropout": w.SelectionSlider(
+                options=[("0" if v == 0 else f"{v:g}", v) for v in DROPOUTS], value=dropout,
+                description="dropout", style=style, layout=wide),
             "optimizer": w.Dropdown(options=list(OPTIMIZERS), value=optimizer,
-                                    description="optimizer", style=style),
+                                    description="optimizer", style=style, layout=wide),
             "lr": w.FloatLogSlider(value=lr, base=10, min=-4, max=1, step=0.1,
                                    description="learning rate", readout_format=".4g",
-                                   style=style),
+                                   style=style, layout=wide),
+            "weight_decay": w.SelectionSlider(
+                options=[("0" if v == 0 else f"{v:g}", v) for v in WEIGHT_DECAYS],
+                value=weight_decay, description="L2 decay", style=style, layout=wide,
+                tooltip="L2 weight decay: every step adds decay x weight to each gradient"),
             "batch_size": w.Dropdown(options=[("full batch", 0), ("8", 8), ("16", 16),
                                               ("32", 32), ("64", 64)],
-                                     value=batch_size, description="batch size", style=style),
+                                     value=batch_size, description="batch size", style=style,
+                                     layout=wide),
             "steps": w.IntSlider(value=steps, min=1, max=1000, description="steps per run",
-                                 style=style),
+                                 style=style, layout=wide),
             "seed": w.BoundedIntText(value=seed, min=0, max=10**6, description="seed",
-                                     style=style),
+                                     style=style, layout=wide),
         }
-        self.buttons = {name: w.Button(description=name, layout=w.Layout(width="80px"))
-                        for name in ("Train", "Step", "Reset", "Stop")}
+        self.buttons = {name: w.Button(description=name, layout=w.Layout(width="auto"))
+                        for name in BUTTONS}
         self.buttons["Train"].button_style = "success"
+        self.buttons["Same start"].tooltip = "back to the same initial weights, fresh optimizer"
         self.buttons["Train"].on_click(lambda _: self._start_training())
         self.buttons["Step"].on_click(lambda _: self.step())
         self.buttons["Reset"].on_click(lambda _: self.reset())
+        self.buttons["Same start"].on_click(lambda _: self.same_start())
         self.buttons["Stop"].on_click(lambda _: self.stop())
         self.hidden_message = w.HTML()
         self.controls["hidden"].observe(self._check_hidden, names="value")
-        self.status = w.HTML()
-        self.output = w.Output()
-        self.figure = Figure(figsize=(10, 7.2))
-        self.axes = self.figure.subplots(2, 2)
-        self.figure.subplots_adjust(left=0.08, right=0.98, top=0.92, bottom=0.07, hspace=0.35,
-                                    wspace=0.25)
+        self.status = w.HTML(layout=w.Layout(width="320px"))
+        self.output = picture_output(min_width=480)  # decision regions and curves
+        self.unit_output = picture_output(min_width=320)  # one tile per hidden unit
+        self.figure = new_app_figure((10, 6.2))
+        grid = self.figure.add_gridspec(3, 2, width_ratios=[1.3, 1], left=0.07, right=0.98,
+                                        top=0.93, bottom=0.08, hspace=0.65, wspace=0.22)
+        self.ax_regions = self.figure.add_subplot(grid[:, 0])
+        self.ax_loss, self.ax_acc, self.ax_grad = (self.figure.add_subplot(grid[i, 1])
+                                                   for i in range(3))
+        self.unit_figure = None
         c = self.controls
-        self.widget = w.HBox([
-            w.VBox([c["dataset"], c["noise"], w.VBox([c["hidden"], self.hidden_message]),
-                    c["activation"], c["optimizer"], c["lr"], c["batch_size"], c["steps"],
-                    c["seed"], w.HBox(list(self.buttons.values())), self.status],
-                   layout=w.Layout(width="360px", flex="0 0 auto")),
-            self.output,
-        ])
+        self.widget = w.Box([
+            w.VBox([c["dataset"], c["noise"], c["features"],
+                    w.VBox([c["hidden"], self.hidden_message]), c["activation"],
+                    c["batchnorm"], c["dropout"],
+                    c["optimizer"], c["lr"], c["weight_decay"], c["batch_size"], c["steps"],
+                    c["seed"], w.HBox(list(self.buttons.values()),
+                                      layout=w.Layout(flex_flow="row wrap")), self.status],
+                   layout=w.Layout(width="330px", flex="0 0 330px")),
+            w.VBox([self.output, self.unit_output],
+                   layout=w.Layout(flex="1 1 480px", min_width="480px")),
+        ], layout=w.Layout(display="flex", flex_flow="row wrap", align_items="flex-start",
+                           width="100%"))
         self._task = None
         self._png = None
+        self.error = None  # the exception that stopped the training task, if any
+        self.previous = None  # (label, History) of the run before "Same start"
         self.reset()
 
     # ---- what the buttons do ----
 
     def reset(self):
         """Build data, model and optimizer from the controls and clear the history."""
+        self.previous = None
         self._build(self._structure())
+        self._draw()
+
+    def same_start(self):
+        """Back to the weights this model started with, a fresh optimizer, no history.
+
+        The run before stays on the loss plot (grey) to compare with the next one.
+        A changed dataset or architecture builds a new model instead, as Reset does.
+        """
+        if self._structure() != self._structure_built:
+            return self.reset()
+        previous = (self.summary_optimizer(), self.history) if self.history.steps \
+            else self.previous
+        # the same seed: the same data, initial weights, BatchNorm statistics, dropout draws
+        self._build(self._structure_built)
+        self.previous = previous
         self._draw()
 
     def train(self, steps=None):
@@ -135,20 +211,34 @@ class TrainingPlayground:
         total = steps or self.controls["steps"].value
         self._stop = False
         self.history.diverged, self.history.message = False, ""
-        done, last_draw = 0, time.perf_counter()
+        done, last_draw, draw_cost = 0, time.perf_counter(), 0.0
         while done < total and not self._stop and not self.history.diverged:
             n = min(CHUNK, total - done)
-            fit(self.model, self.X_train, self.y_train, self.loss, self.optimizer, n,
-                batch_size=self.controls["batch_size"].value or None,
-                seed=self.controls["seed"].value, callbacks=(self._record_layer_norms,),
-                progress=False, val=(self.X_test, self.y_test), eval_every=1,
-                history=self.history)
+            self._fit(n)
             done += n
-            if time.perf_counter() - last_draw > REDRAW_SECONDS:
-                self._draw()
+            # a picture every REDRAW_SECONDS, but training gets at least a third of the time
+            if time.perf_counter() - last_draw > max(REDRAW_SECONDS, 1.5 * draw_cost):
                 last_draw = time.perf_counter()
+                self._draw(live=done < total)
+                draw_cost = time.perf_counter() - last_draw
             yield done
         self._draw()
+
+    def _fit(self, n):
+        self.model.train()  # BatchNorm uses batch statistics, Dropout drops
+        try:
+            self._fit_steps(n)
+        finally:
+            self.model.eval()  # pictures and accuracies: running statistics, no dropout
+            # after a divergence fit keeps the history up to the best step: so do we
+            del self.layer_grad_norms[len(self.history.steps):]
+
+    def _fit_steps(self, n):
+        fit(self.model, self.X_train, self.y_train, self.loss, self.optimizer, n,
+            batch_size=self.controls["batch_size"].value or None,
+            seed=self.controls["seed"].value, callbacks=(self._record_layer_norms,),
+            progress=False, val=(self.X_test, self.y_test), eval_every=1,
+            history=self.history)
 
     def _start_training(self):
         """Train button: in a live kernel, train as a task so Stop clicks get through."""
@@ -161,13 +251,23 @@ class TrainingPlayground:
             self._task = asyncio.ensure_future(self._train_async())
 
     async def _train_async(self):
-        for b in ("Train", "Step", "Reset"):
+        """Train in chunks, pausing after each so the kernel handles widget events (Stop).
+
+        An error cannot reach the notebook from a task, so it goes to the status line.
+        """
+        for b in ("Train", "Step", "Reset", "Same start"):
             self.buttons[b].disabled = True
         try:
             for _ in self._chunks(None):
-                await asyncio.sleep(0.01)  # let the kernel handle widget events (Stop)
+                await asyncio.sleep(0.01)
+        except Exception as e:  # noqa: BLE001 -- shown to the learner, not swallowed
+            self.error = e
+            self.status.value = (
+                f"<b style='color:{plots.WARN_COLOR}'>training stopped by an error:"
+                f" {type(e).__name__}: {_escape(e)}</b><br>Change the settings and press"
+                " Train again, or Reset.")
         finally:
-            for b in ("Train", "Step", "Reset"):
+            for b in ("Train", "Step", "Reset", "Same start"):
                 self.buttons[b].disabled = False
 
     # ---- model and controls ----
@@ -179,37 +279,50 @@ class TrainingPlayground:
             hidden = parse_hidden(c["hidden"].value)
         except ValueError:
             hidden = self._hidden  # keep the previous model; the message is on screen
+        features = c["features"].value or self._features  # none ticked: keep the model's
         return (c["dataset"].value, round(c["noise"].value, 4), tuple(hidden),
-                c["activation"].value, c["seed"].value)
+                c["activation"].value, c["seed"].value, tuple(features),
+                bool(c["batchnorm"].value), c["dropout"].value)
 
     def _build(self, structure):
-        dataset, noise, hidden, activation, seed = structure
+        dataset, noise, hidden, activation, seed, features, batchnorm, dropout = structure
         X, y = DATASETS[dataset](n=N_POINTS, noise=noise, seed=seed)
         self.X_train, self.X_test, self.y_train, self.y_test = train_test_split(
             X, y, test_fraction=0.25, seed=seed)
         n_classes = int(y.max()) + 1
         self.loss = "bce" if n_classes == 2 else "cross_entropy"
-        self.model = MLP(2, list(hidden), 1 if n_classes == 2 else n_classes,
-                         activation=activation, seed=seed)
-        self._hidden = list(hidden)
+        self.model = FeatureMLP(features, list(hidden), 1 if n_classes == 2 else n_classes,
+                                activation=activation, seed=seed, batchnorm=batchnorm,
+                                dropout=dropout).eval()  # training mode only inside fit
+        self._hidden, self._features = list(hidden), tuple(features)
         self._structure_built = structure
-        self._optimizer_name = self.controls["optimizer"].value
-        self.optimizer = OPTIMIZERS[self._optimizer_name](self.model.parameters(),
-                                                          self.controls["lr"].value)
+        self._optimizer_name = None
+        self._apply_optimizer()
+        self._new_history()
+        self._make_views()
+
+    def _new_history(self):
         self.history = History()
         self.layer_grad_norms = []  # one row per step: the gradient norm of each layer
         self._set_status()
 
-    def _apply_controls(self):
-        structure = self._structure()
-        if structure != self._structure_built:
-            self._build(structure)
-        name, lr = self.controls["optimizer"].value, self.controls["lr"].value
+    def _apply_optimizer(self):
+        """A new optimizer if its name changed; else the new lr and weight decay, keeping
+        the optimizer's memory (momentum, averages)."""
+        c = self.controls
+        name, lr = c["optimizer"].value, c["lr"].value
         if name != self._optimizer_name:
             self.optimizer = OPTIMIZERS[name](self.model.parameters(), lr)
             self._optimizer_name = name
-        else:
-            self.optimizer.lr = lr  # keeps the optimizer's memory (momentum, averages)
+        self.optimizer.lr = lr
+        self.optimizer.weight_decay = c["weight_decay"].value  # L2: g <- g + wd * w
+
+    def _apply_controls(self):
+        structure = self._structure()
+        if structure != self._structure_built:
+            self.previous = None
+            self._build(structure)
+        self._apply_optimizer()
 
     def _check_hidden(self, change):
         try:
@@ -228,6 +341,16 @@ class TrainingPlayground:
         return False
 
     # ---- display ----
+
+    def _make_views(self):
+        """The plane view (regions and unit tiles) and the curves, for the current data."""
+        from .plots import _padded_limits
+
+        limits = _padded_limits(np.vstack([self.X_train, self.X_test]), 0.15)
+        self.ax_regions.clear()
+        self.curves = LiveCurves(self.ax_loss, self.ax_acc, self.ax_grad, len(self.model.layers))
+        self.view = PlaneView(self.ax_regions, limits, self.X_train, self.y_train,
+                              self.X_test, self.y_test)
 
     def _set_status(self):
         h = self.history
@@ -249,31 +372,59 @@ class TrainingPlayground:
     def _scores(self, X):
         return self.model(X).data
 
-    def _draw(self):
+    def _draw(self, live=False):
+        """Redraw everything. `live` (while training): JPEG frames, cheaper to encode; the
+        picture that stays (and the static one outside a kernel) is a PNG."""
         self._set_status()
-        ax_data, ax_loss, ax_acc, ax_grad = self.axes.ravel()
-        for ax in self.axes.ravel():
-            ax.clear()
-        plots.plot_decision_boundary(self.model, self.X_train, self.y_train, ax=ax_data,
-                                     X_test=self.X_test, y_test=self.y_test)
-        plots.plot_training_curves(self.history, ax_loss, ax_acc)
-        plots.plot_layer_grad_norms(self.history.steps, self.layer_grad_norms, ax_grad)
+        self.view.update(self.model)
+        if self.view.nan_message:
+            self.status.value += f"<br><b style='color:#c62828'>{self.view.nan_message}</b>"
+        self.ax_regions.set_title(self._regions_title(), fontsize=10, y=1.0)
+        label, previous = self.previous or ("", None)
+        self.curves.update(self.history, self.layer_grad_norms, previous, label)
         message = self.history.message.split(". ")[0] if self.history.diverged else ""
         self.figure.suptitle(message, color=plots.WARN_COLOR, fontsize=11)  # the first sentence
-        self._png = figure_png(self.figure)
-        show_png(self.output, self._png)
+        self.unit_figure = self.view.unit_figure  # made to fit the layers' tiles
+        picture = figure_jpeg(self.figure) if live else figure_png(self.figure)
+        units = pixels_to_image(self.view.unit_pixels(), "jpeg" if live else "png")
+        if not live:
+            self._png, self._unit_png = picture, units
+        show_png(self.output, picture)
+        show_png(self.unit_output, units)
+
+    def _regions_title(self):
+        if self.view.nan_message:
+            return "outputs are NaN: no decision regions"
+        if not self.history.steps:
+            return "decision regions (untrained)"
+        return (f"train accuracy {self.train_accuracy():.1%},"
+                f" test {self.test_accuracy():.1%}")
+
+    def summary_optimizer(self):
+        wd = self.controls["weight_decay"].value
+        return f"{self._optimizer_name} lr={self.optimizer.lr:.4g}" + (f" L2={wd:g}" if wd
+                                                                         else "")
 
     def summary(self):
         """One line describing the app's state (its text/plain form)."""
         c = self.controls
-        sizes = "-".join(map(str, [2, *self._hidden, self.model.layers[-1].n_out]))
+        sizes = "-".join(map(str, [len(self._features), *self._hidden,
+                                   self.model.layers[-1].n_out]))
+        if self._features != PLAIN:
+            sizes = f"on ({', '.join(self._features)}) {sizes}"
         h = self.history
         state = (f"step {h.final_step}, loss {h.loss[-1]:.4f}, train accuracy"
                  f" {self.train_accuracy():.1%}" if h.steps else "step 0")
         if h.diverged:
             state += " (diverged)"
-        return (f"TrainingPlayground: {c['dataset'].value}, MLP {sizes} {c['activation'].value},"
-                f" {self._optimizer_name} lr={self.optimizer.lr:.4g}; {state}")
+        options = ("+BatchNorm" if self.model.norms else "") + (
+            f"+dropout {self.model.dropouts[0].p:g}" if self.model.dropouts else "")
+        return (f"TrainingPlayground: {c['dataset'].value}, MLP {sizes} {c['activation'].value}"
+                f"{options}, {self.summary_optimizer()}; {state}")
 
     def _repr_mimebundle_(self, **kwargs):
         return app_bundle(self.widget, self.summary(), png=self._png)
+
+
+def _escape(e):
+    return str(e).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

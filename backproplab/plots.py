@@ -9,7 +9,8 @@
 Colours are defined once, here, and used by every figure and widget of the package:
 `CLASS_COLORS` (class k gets CLASS_COLORS[k]) and `OPTIMIZER_COLORS` (keyed by the
 names of `optim.OPTIMIZERS`). They come from Okabe and Ito's palette, which stays
-distinguishable for colour-blind readers.
+distinguishable for colour-blind readers; each optimizer also has its own marker
+(`OPTIMIZER_MARKERS`), so its line can be told apart without colour.
 
 Every function returns its `Figure`, made with pyplot and closed in pyplot before it is
 returned (`new_figure`). In Jupyter a cell ending with `plot_history(history)` then shows
@@ -24,6 +25,7 @@ shows it at the end of the cell, so end that last line with `;`.
 """
 
 import textwrap
+import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -41,15 +43,17 @@ from .train import accuracy
 CLASS_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
                 "#F0E442", "#000000")
 
-OPTIMIZER_COLORS = {
-    "SGD": "#0072B2",  # blue
-    "Momentum": "#009E73",  # bluish green
-    "Nesterov": "#56B4E9",  # sky blue
+OPTIMIZER_COLORS = {  # seven hues that differ also for colour-blind readers (Okabe & Ito,
+    "SGD": "#0072B2",  # blue                              plus Tol's wine); each optimizer
+    "Momentum": "#009E73",  # bluish green                 also has its own marker below
+    "Nesterov": "#882255",  # wine
     "RMSprop": "#CC79A7",  # reddish purple
     "Adam": "#D55E00",  # vermillion
-    "AdamW": "#E69F00",  # orange
-    "Adagrad": "#000000",  # black
+    "AdamW": "#000000",  # black
+    "Adagrad": "#56B4E9",  # sky blue
 }
+OPTIMIZER_MARKERS = {"SGD": "o", "Momentum": "s", "Nesterov": "D", "RMSprop": "v",
+                     "Adam": "^", "AdamW": "p", "Adagrad": "h"}
 # for paths whose name is not an optimizer's, or when two paths would share a colour
 SPARE_COLORS = ("#882255", "#44AA99", "#999933", "#AA4499", "#661100", "#6699CC", "#888888")
 
@@ -74,6 +78,14 @@ def layer_color(i, n):
 def class_color(k):
     """The colour of class k (0, 1, 2, ...), the same in every figure."""
     return CLASS_COLORS[int(k) % len(CLASS_COLORS)]
+
+
+def optimizer_marker(name):
+    """The marker of an optimizer (as `optimizer_color` finds it), "o" for other names."""
+    for known in sorted(OPTIMIZER_MARKERS, key=len, reverse=True):
+        if str(name).startswith(known):
+            return OPTIMIZER_MARKERS[known]
+    return "o"
 
 
 def optimizer_color(name):
@@ -200,6 +212,8 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=200, padding=0.15, t
     grid in one forward pass. One output: class 1 where the score is > 0 (the black
     line is score = 0). Several outputs: the class with the largest score.
     Points are coloured by their true class; test points (if given) are triangles.
+    Where the model's outputs are NaN or infinite (broken weights) nothing is shaded, and
+    the title, a note on the plot and a RuntimeWarning say so.
     Introduced in lesson 07 (training an MLP).
     """
     X, y = _check_points("plot_decision_boundary", X, y)
@@ -231,14 +245,26 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=200, padding=0.15, t
         names = [f"class {c}" for c in classes]
     n = len(names)
     colors = [class_color(c) for c in range(n)]
+    broken = ~np.isfinite(scores).all(axis=1)  # grid points where an output is NaN or inf
+    nan_note = ""
+    if broken.any():
+        nan_note = (f"the model's outputs are NaN or infinite at {broken.mean():.0%} of the"
+                    " plane, so there is no decision boundary there; its weights are broken"
+                    " (did training diverge? lower the learning rate and train again)")
+        warnings.warn(f"plot_decision_boundary: {nan_note}", RuntimeWarning, stacklevel=2)
     if ax is None:
         _, ax = new_figure(figsize=(6.4, 5.2), layout="constrained")
     fig = ax.figure
-    ax.contourf(xx, yy, region.reshape(xx.shape), levels=np.arange(n + 1) - 0.5,
-                cmap=ListedColormap(colors), alpha=0.25)
-    if scores.shape[1] == 1:
-        ax.contour(xx, yy, scores[:, 0].reshape(xx.shape), levels=[0.0], colors="black",
-                   linewidths=1.2)
+    if not broken.all():
+        ax.contourf(xx, yy, np.ma.masked_array(region, broken).reshape(xx.shape),
+                    levels=np.arange(n + 1) - 0.5, cmap=ListedColormap(colors), alpha=0.25)
+    if scores.shape[1] == 1 and not broken.all():
+        ax.contour(xx, yy, np.ma.masked_array(scores[:, 0], broken).reshape(xx.shape),
+                   levels=[0.0], colors="black", linewidths=1.2)
+    if nan_note:
+        ax.text(0.5, 0.5, textwrap.fill(nan_note, 40), transform=ax.transAxes, ha="center",
+                va="center", color=WARN_COLOR, fontsize=10, zorder=6,
+                bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": WARN_COLOR})
     ax.scatter(X[:, 0], X[:, 1], c=[colors[c] for c in np.searchsorted(classes, y)], s=22,
                edgecolors="black", linewidths=0.5, zorder=3)
     handles = [Line2D([], [], ls="", marker="o", color=c, mec="black", mew=0.5, label=name)
@@ -254,7 +280,9 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=200, padding=0.15, t
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
     ax.set(xlabel="$x_1$", ylabel="$x_2$")
-    if title is None:
+    if nan_note:  # never an accuracy of NaN scores (it would read 50%)
+        title = (f"{title}\n" if title else "") + "the model's outputs are NaN"
+    elif title is None:
         acc = accuracy(_scores(model, X), y)
         title = f"decision regions (accuracy on these points {acc:.1%})"
         if X_test is not None:

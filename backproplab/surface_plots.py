@@ -8,7 +8,16 @@ the step. Used by lesson 08 and the `OptimizerRace` app.
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from .plots import CLASS_COLORS, SPARE_COLORS, log_scale_if_wide, new_figure, optimizer_color
+from .plots import (
+    CLASS_COLORS,
+    SPARE_COLORS,
+    log_scale_if_wide,
+    new_figure,
+    optimizer_color,
+    optimizer_marker,
+)
+
+LOSS_CLIP = 1e6  # the loss panel cuts a curve where |loss| passes this many times its start
 
 
 def plot_loss_surface(f, paths=None, xlim=(-2, 2), ylim=(-1, 3), levels=30, log_levels=True,
@@ -21,7 +30,8 @@ def plot_loss_surface(f, paths=None, xlim=(-2, 2), ylim=(-1, 3), levels=30, log_
     drawn in `optimizer_color(name)` from a circle (start) to a star (end). A path that
     leaves the plot is drawn up to the edge, and one that becomes NaN or inf up to its
     last finite point; the legend says so ("Adam (left the plot at step 12)").
-    `minima`, one point (x, y) or a list of them, are marked with crosses.
+    `minima`, one point (x, y) or a list of them, are marked with black plus signs
+    (a path that is cut off ends in a cross in its own colour).
     Introduced in lesson 08 (optimizers).
     """
     xx, yy = np.meshgrid(np.linspace(*xlim, resolution), np.linspace(*ylim, resolution))
@@ -44,7 +54,7 @@ def plot_loss_surface(f, paths=None, xlim=(-2, 2), ylim=(-1, 3), levels=30, log_
     ax.contour(xx, yy, Z, levels=lv, norm=norm, colors="grey", linewidths=0.4, alpha=0.6)
     marks = np.asarray(minima if minima is not None else [], dtype=float).reshape(-1, 2)
     if len(marks):
-        ax.plot(marks[:, 0], marks[:, 1], "x", ls="", color="black", ms=10, mew=2.5,
+        ax.plot(marks[:, 0], marks[:, 1], "P", ls="", color="white", mec="black", ms=12, mew=1.5,
                 label="minimum" if len(marks) == 1 else "minima", zorder=5)
     plot_paths(ax, paths or {}, xlim, ylim)
     ax.set_xlim(xlim)
@@ -53,8 +63,8 @@ def plot_loss_surface(f, paths=None, xlim=(-2, 2), ylim=(-1, 3), levels=30, log_
     spacing = "log-spaced" if norm is not None else "evenly spaced"
     if (paths or len(marks)) and own_figure:
         ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), alignment="left",
-                  title=f"circle: start, star: end,\nX: cut off here\n(darker = lower f,\n"
-                        f"contours {spacing})", title_fontsize=10)
+                  title=f"circle: start, star: end,\nX: cut off here, +: minimum\n"
+                        f"(darker = lower f,\ncontours {spacing})", title_fontsize=10)
     elif paths or len(marks):  # in someone else's layout: inside, and short
         ax.legend(loc="best", fontsize=10, framealpha=0.85)
     return fig
@@ -72,7 +82,8 @@ def plot_paths(ax, paths, xlim, ylim):
         used.add(color)
         shown, note, ended = clip_path(path, xlim, ylim, name=name)
         label = f"{name} ({note})" if note else name
-        artists += ax.plot(shown[:, 0], shown[:, 1], "-o", color=color, lw=1.8, ms=2.5,
+        artists += ax.plot(shown[:, 0], shown[:, 1], "-", marker=optimizer_marker(name),
+                           color=color, lw=1.8, ms=3, markevery=max(1, len(shown) // 25),
                            label=label, zorder=4)
         if len(shown):
             artists += ax.plot(*shown[0], "o", color=color, ms=9, mec="white", mew=1.2,
@@ -86,34 +97,63 @@ def plot_paths(ax, paths, xlim, ylim):
 def plot_loss_curves(losses, ax=None):
     """The loss against the step for each optimizer: {name: losses}, one colour each.
 
-    Log scale when the losses are positive and span more than two decades. A curve
-    stops at its first NaN or inf, and the legend says so. Lesson 08 (optimizers).
+    Log scale when the losses are positive and span more than two decades; a symmetric
+    log scale (linear near 0) when some are negative, as on a surface that falls
+    forever. A curve stops at its first NaN or inf, or where |loss| passes LOSS_CLIP
+    times its start (at least 1), and the legend says so: such values never set the
+    axis limits. Lesson 08 (optimizers).
     """
     if ax is None:
         _, ax = new_figure(figsize=(7, 4.5), layout="constrained")
     shown, used = [], set()
     for i, (name, values) in enumerate(losses.items()):
-        v = np.asarray(values, dtype=float).ravel()
-        bad = np.flatnonzero(~np.isfinite(v))  # steps whose loss is NaN or inf
-        label = name
-        if bad.size:
-            k = bad[0]
-            label = f"{name} (became {'NaN' if np.isnan(v[k]) else 'inf'} at step {k})"
-            v = v[:k]
+        v, note = clip_losses(values)
+        label = f"{name} ({note})" if note else name
         color = optimizer_color(name)
         if color is None or color in used:  # "SGD lr=0.1" and "SGD lr=1" need two colours
             color = next((c for c in SPARE_COLORS + CLASS_COLORS if c not in used),
                          SPARE_COLORS[i % len(SPARE_COLORS)])
         used.add(color)
         ax.plot(np.arange(len(v)), v, color=color, lw=1.8, label=label,
-                marker="o" if len(v) == 1 else None)  # a one-step curve is a dot
+                marker=optimizer_marker(name) if len(v) > 1 else "o", ms=4,
+                markevery=max(1, len(v) // 10))  # markers tell the curves apart without colour
         shown.append(v)
-    log_scale_if_wide(ax, np.concatenate(shown) if shown else [])
+    values = np.concatenate(shown) if shown else np.array([])
+    if values.size and values.min() < 0:
+        ax.set_yscale("symlog", linthresh=1.0)
+        ax.set_ylabel("loss (symmetric log scale)")
+    else:
+        log_scale_if_wide(ax, values)
+        ax.set_ylabel("loss")
+    if values.size and values.max() > values.min():  # limits from the drawn values only
+        lo, hi = values.min(), values.max()
+        if ax.get_yscale() == "linear":
+            pad = 0.05 * (hi - lo)
+            ax.set_ylim(lo - pad, hi + pad)
+        else:  # a factor 1.5 of room on a log or symlog axis
+            ax.set_ylim(lo * 1.5 if lo < 0 else lo / 1.5, hi * 1.5 if hi > 0 else hi / 1.5)
     if losses:
         ax.legend(fontsize=10)
-    ax.set(title="loss against step", xlabel="step", ylabel="loss")
+    ax.set(title="loss against step", xlabel="step")
     ax.grid(alpha=0.3)
     return ax.figure
+
+
+def clip_losses(values):
+    """(the losses to draw, note): cut at the first NaN/inf or |loss| > LOSS_CLIP x start."""
+    v = np.asarray(values, dtype=float).ravel()
+    bad = np.flatnonzero(~np.isfinite(v))  # steps whose loss is NaN or inf
+    limit = LOSS_CLIP * max(1.0, abs(v[0])) if v.size and np.isfinite(v[0]) else np.inf
+    with np.errstate(invalid="ignore"):
+        huge = np.flatnonzero(np.abs(v) > limit)
+    if huge.size and (not bad.size or huge[0] < bad[0]):
+        k = huge[0]
+        return v[:k], f"{'fell below' if v[k] < 0 else 'rose above'} {np.sign(v[k]) * limit:.3g}" \
+                      f" at step {k}: cut off"
+    if bad.size:
+        k = bad[0]
+        return v[:k], f"became {'NaN' if np.isnan(v[k]) else 'inf'} at step {k}"
+    return v, ""
 
 
 def clip_path(path, xlim, ylim, name="path"):

@@ -384,3 +384,86 @@ def test_surface_marks_one_or_several_minima():
     two = [(1.0, 1.0), (-1.0, 2.0)]
     ax = surface_plots.plot_loss_surface(bowl, minima=two, resolution=31).axes[0]
     np.testing.assert_array_equal(np.column_stack(line_labelled(ax, "minima").get_data()), two)
+
+
+# ---------- honest pictures (issues 12 and 17) ----------
+
+
+def test_decision_boundary_of_nan_weights_says_so_and_never_shows_an_accuracy():
+    X, y = make_moons(60, noise=0.1, seed=0)
+    model = MLP(2, [8], 1)
+    model.layers[0].W.data[:] = np.nan
+    with pytest.warns(RuntimeWarning, match="outputs are NaN or infinite at 100% of the plane"):
+        fig = plots.plot_decision_boundary(model, X, y)
+    ax = fig.axes[0]
+    assert ax.get_title() == "the model's outputs are NaN"
+    assert "%" not in ax.get_title()
+    assert any("weights are broken" in t.get_text().replace("\n", " ") for t in ax.texts)
+    assert not [c for c in ax.collections if hasattr(c, 'levels')]  # no regions, no line
+    with pytest.warns(RuntimeWarning):
+        fig = plots.plot_decision_boundary(model, X, y, title="lr = 10")
+    assert fig.axes[0].get_title() == "lr = 10\nthe model's outputs are NaN"
+
+
+def test_decision_boundary_of_a_healthy_model_gives_no_warning():
+    import warnings
+
+    X, y = make_moons(60, noise=0.1, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = plots.plot_decision_boundary(MLP(2, [8], 1), X, y)
+    assert fig.axes[0].get_title().startswith("decision regions (accuracy on these points")
+
+
+def test_every_optimizer_has_its_own_marker():
+    assert set(plots.OPTIMIZER_MARKERS) == set(OPTIMIZERS)
+    assert len(set(plots.OPTIMIZER_MARKERS.values())) == len(OPTIMIZERS)
+    assert "X" not in plots.OPTIMIZER_MARKERS.values()  # X means "cut off"
+    assert plots.optimizer_marker("AdamW lr=0.1") == plots.OPTIMIZER_MARKERS["AdamW"]
+    assert plots.optimizer_marker("mine") == "o"
+
+
+def test_the_colour_pairs_that_looked_alike_now_differ():
+    from matplotlib.colors import to_rgb
+
+    def distance(a, b):
+        return np.abs(np.subtract(to_rgb(plots.OPTIMIZER_COLORS[a]),
+                                  to_rgb(plots.OPTIMIZER_COLORS[b]))).sum()
+
+    assert distance("SGD", "Nesterov") > 0.6
+    assert distance("Adam", "AdamW") > 0.6
+
+
+def test_loss_curves_below_zero_use_symlog_and_cut_huge_values():
+    losses = {"SGD": [1.0, -2.0, -1e3, -1e7, -1e30, -np.inf], "Adam": [1.0, 0.5, -0.5, -1.0]}
+    ax = surface_plots.plot_loss_curves(losses).axes[0]
+    assert ax.get_yscale() == "symlog"
+    sgd = line_labelled(ax, "SGD")
+    assert sgd.get_label() == "SGD (fell below -1e+06 at step 3: cut off)"
+    np.testing.assert_array_equal(sgd.get_ydata(), [1.0, -2.0, -1e3])
+    lo, hi = ax.get_ylim()
+    assert lo == -1500 and hi == 1.5  # only the drawn values set the limits
+
+
+def test_loss_curves_cut_a_huge_rise_before_it_sets_the_limits():
+    losses = {"Momentum": [2.0, 10.0, 1e5, 1e9, 1e200, np.inf]}
+    ax = surface_plots.plot_loss_curves(losses).axes[0]
+    line = line_labelled(ax, "Momentum")
+    assert line.get_label() == "Momentum (rose above 2e+06 at step 3: cut off)"
+    assert ax.get_yscale() == "log" and ax.get_ylim()[1] < 1e6
+
+
+def test_clip_losses_keeps_ordinary_curves():
+    v, note = surface_plots.clip_losses([3.0, 2.0, 1.0])
+    np.testing.assert_array_equal(v, [3.0, 2.0, 1.0])
+    assert note == ""
+    assert surface_plots.clip_losses([1.0, np.nan])[1] == "became NaN at step 1"
+
+
+def test_minimum_marker_differs_from_the_cut_off_cross():
+    path = np.array([[0.0, 0.0], [5.0, 0.5]])  # leaves the plot: ends in an X
+    ax = surface_plots.plot_loss_surface(bowl, {"SGD": path}, minima=(0.0, 0.0),
+                                         resolution=31).axes[0]
+    assert line_labelled(ax, "minimum").get_marker() == "P"
+    ends = [ln.get_marker() for ln in ax.get_lines() if ln.get_label().startswith("_")]
+    assert ends == ["o", "X"]

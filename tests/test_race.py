@@ -41,8 +41,13 @@ def test_changing_controls_reruns(race):
     assert race.paths["Adam"][0, 0] == 2.0
 
 
-def test_surface_change_sets_its_view_start_and_rates(race):
+def test_surface_change_sets_its_view_start_and_rates_and_says_so(race):
     race.controls["surface"].value = "Rosenbrock"
+    assert ("New surface: start point and learning rates set to the ones that suit Rosenbrock"
+            " (lr SGD 0.4 → 0.001, Momentum 0.05 → 0.001, RMSprop 0.05 → 0.01).") \
+        in race.status.value
+    race.controls["steps"].value = 30
+    assert "New surface" not in race.status.value  # said once
     s = SURFACES["Rosenbrock"]
     assert (race.controls["start_x"].value, race.controls["start_y"].value) == s.start
     assert (race.controls["start_y"].min, race.controls["start_y"].max) == s.ylim
@@ -71,7 +76,7 @@ def test_the_plot_holds_the_paths(race):
 
 
 def test_summary_text(race):
-    text = race._repr_mimebundle_()["text/plain"]
+    text = race._repr_mimebundle_()[0]["text/plain"]
     assert text.startswith("OptimizerRace on quadratic 0.1x² + 2y² from (-4.5, 1.5), 50 steps")
 
 
@@ -109,3 +114,96 @@ def test_the_output_widget_shows_the_current_picture(race):
     race.controls["steps"].value = 10
     (shown,) = race.output.outputs
     assert base64.b64decode(shown["data"]["image/png"]) == race._png
+
+
+# ---------- the race tells the truth (issue 17) and clear errors (issue 12) ----------
+
+
+def test_winner_is_the_lowest_final_loss_among_runs_that_stayed(race):
+    finals = {n: v[-1] for n, v in race.losses.items()}
+    assert race.winner == min(finals, key=finals.get)
+    assert f"lowest final loss: <b>{race.winner}</b>" in race.status.value
+    race.controls["lr"]["Momentum"].value = 1.0  # leaves the plot: never the winner
+    assert race.winner != "Momentum"
+    assert "among the runs that stayed on the plot" in race.status.value
+
+
+def test_no_winner_when_every_run_diverged(race):
+    for slider in race.controls["lr"].values():
+        slider.value = 10.0
+    assert race.winner is None
+    assert "no winner: every run diverged or left the plot" in race.status.value
+
+
+def test_no_winner_on_a_surface_without_minimum(race):
+    race.controls["surface"].value = "saddle x² - y²"
+    assert race.winner is None
+    assert "no winner: this surface has no minimum" in race.status.value
+
+
+def test_saddle_loss_panel_uses_symlog_and_finite_limits(race):
+    race.controls["surface"].value = "saddle x² - y²"
+    race.controls["lr"]["Momentum"].value = 0.1  # falls far and fast
+    assert race.ax_loss.get_yscale() == "symlog"
+    lo, hi = race.ax_loss.get_ylim()
+    assert np.isfinite([lo, hi]).all() and lo >= -1e7
+    momentum = next(line for line in race.ax_loss.get_lines()
+                    if line.get_label().startswith("Momentum"))
+    assert "cut off" in momentum.get_label() or "inf" in momentum.get_label()
+    assert np.isfinite(momentum.get_ydata()).all()
+
+
+def test_optimizers_are_checkboxes(race):
+    group = race.controls["optimizers"]
+    assert set(group.boxes) == {"SGD", "Momentum", "Nesterov", "RMSprop", "Adam", "AdamW",
+                                "Adagrad"}
+    group.boxes["AdamW"].value = True  # a click on its box
+    assert "AdamW" in race.paths
+    assert [s.description for s in race._lr_box.children][-1] == "lr AdamW"
+    group.boxes["SGD"].value = False
+    assert "SGD" not in race.paths
+
+
+def test_every_optimizer_gets_its_own_colour_and_marker():
+    from backproplab.optim import OPTIMIZERS
+
+    race = OptimizerRace(optimizers=list(OPTIMIZERS), steps=20)
+    lines = [line for line in race.ax_surface.get_lines() if not line.get_label().startswith("_")
+             and line.get_label() != "minimum"]
+    assert len(lines) == 7
+    assert len({line.get_color() for line in lines}) == 7
+    assert len({line.get_marker() for line in lines}) == 7
+
+
+def test_minimum_and_cut_off_markers_differ(race):
+    race.controls["lr"]["Momentum"].value = 1.0
+    minimum = next(ln for ln in race.ax_surface.get_lines() if ln.get_label() == "minimum")
+    ends = [ln.get_marker() for ln in race.ax_surface.get_lines()
+            if ln.get_label().startswith("_")]
+    assert "X" in ends  # Momentum was cut off
+    assert minimum.get_marker() == "P" and minimum.get_marker() not in ends
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"surface": "bowl"}, "OptimizerRace: unknown surface 'bowl'; choose one of"
+                          " 'quadratic 0.1x² + 2y²', 'Rosenbrock', 'saddle x² - y²'"),
+    ({"optimizers": ["adam", "sgdx"]}, "OptimizerRace: unknown optimizer 'sgdx'"),
+])
+def test_bad_arguments_list_the_choices(kwargs, words):
+    with pytest.raises(ValueError) as info:
+        OptimizerRace(**kwargs)
+    assert str(info.value).startswith(words)
+
+
+def test_names_in_any_case():
+    race = OptimizerRace(surface="rosenbrock", optimizers=["adam", "SGD"], steps=5)
+    assert race.controls["surface"].value == "Rosenbrock"
+    assert set(race.paths) == {"Adam", "SGD"}
+
+
+def test_layout_wraps_and_picture_is_2x(race):
+    assert race.widget.layout.flex_flow == "row wrap"
+    assert race.output.layout.min_width == "520px"
+    (shown,) = race.output.outputs
+    assert shown["metadata"]["image/png"]["width"] == 756  # 10.5 in x 72
+    assert int.from_bytes(race._png[16:20], "big") == 1512

@@ -13,9 +13,11 @@ plot that never redraws. This test can. It
 - for every notebooks/[0-9]*.ipynb: opens it, runs all cells, waits until the kernel is idle
   and every code cell has run, checks that no cell shows an error and that the lesson's
   widgets are on the page (EXPECTED_WIDGETS), then uses its apps (INTERACTIONS, further
-  down: step the backward stepper, change the optimizer race, train in the playground);
+  down: step the backward stepper, tick an optimizer in the race, train in the playground
+  with its new controls) and checks that both apps stay readable and sharp in a 1000-px
+  and a 1600-px window (check_any_width);
 - saves screenshots to build/ui-screenshots/: each lesson after running it, and each app
-  before and after it is used.
+  before and after it is used, and at each window width (…-width-1000.png, …-width-1600.png).
 
 Options (environment variables):
     BACKPROPLAB_UI_ROOT      folder of notebooks to serve and test instead of notebooks/,
@@ -78,8 +80,7 @@ EXPECTED_WIDGETS = {
         ("the backward stepper's Back button", "button.jupyter-button:text-is('◀ Back')"),
     ],
     "08": [
-        ("the race's optimizer choice",
-         ".widget-select-multiple:has(label:text-is('optimizers')) select"),
+        ("the race's optimizer checkboxes", ".widget-checkbox:has-text('Nesterov') input"),
         ("the race's surface dropdown", ".widget-dropdown:has(label:text-is('surface'))"),
         ("the race's start sliders", ".widget-slider:has(label:text-is('start x'))"),
         ("a learning-rate slider of the race", ".widget-slider:has(label:text-matches('^lr '))"),
@@ -90,6 +91,9 @@ EXPECTED_WIDGETS = {
         ("the playground's Step button", "button.jupyter-button:text-is('Step')"),
         ("the playground's Reset button", "button.jupyter-button:text-is('Reset')"),
         ("the playground's Stop button", "button.jupyter-button:text-is('Stop')"),
+        ("the playground's Same start button", "button.jupyter-button:text-is('Same start')"),
+        ("the playground's feature checkboxes", ".widget-checkbox:has-text('x₁x₂') input"),
+        ("the playground's weight decay", ".widget-slider:has(label:text-is('L2 decay'))"),
         ("the playground's optimizer dropdown",
          ".widget-dropdown:has(label:text-is('optimizer')) select"),
         ("the playground's dataset dropdown",
@@ -591,23 +595,23 @@ def step_the_stepper(page, shoot, budget):
         shoot(app, "after-step")
 
 
+def checkbox(scope, name):
+    """The checkbox input of the ipywidgets Checkbox whose description is `name`."""
+    return scope.locator(".widget-checkbox").get_by_role("checkbox", name=name, exact=True)
+
+
 def change_the_race(page, shoot, budget):
-    """Lesson 08: ctrl-click adds an optimizer to the race; it reruns and redraws."""
-    app = app_with(page, ".widget-select-multiple select", "img")
-    select = labelled(app, "select-multiple", "optimizers").locator("select")
-    options = select.evaluate("s => [...s.options].map(o => [o.textContent, o.selected])")
-    unselected = [name for name, selected in options if not selected]
-    assert unselected, f"every optimizer is already in the race: {options}"
-    new = unselected[0]
+    """Lesson 08: ticking an optimizer's box adds it to the race; it reruns and redraws."""
+    app = app_with(page, ".widget-checkbox input", "img")
+    boxes = app.locator(".widget-checkbox")
+    names = [t.strip() for t in boxes.all_inner_texts()]
+    unticked = [n for n in names if not checkbox(app, n).is_checked()]
+    assert unticked, f"every optimizer is already in the race: {names}"
+    new = unticked[0]
     src = picture(app)
     shoot(app, "before-select")
-    option = select.locator("option").filter(has_text=re.compile(rf"^{re.escape(new)}$"))
     try:
-        option.click(modifiers=["ControlOrMeta"], timeout=budget.ms(ACTION_TIMEOUT))
-        chosen = select.evaluate(
-            "s => [...s.options].filter(o => o.selected).map(o => o.textContent)")
-        assert new in chosen and len(chosen) == sum(s for _, s in options) + 1, \
-            f"ctrl-click on {new!r} should add it to the selection {options}, gave {chosen}"
+        checkbox(app, new).check(timeout=budget.ms(ACTION_TIMEOUT))
         # The kernel reruns the race: a learning-rate slider for the newcomer, a new picture.
         expect(labelled(app, "slider", f"lr {new}")).to_be_visible(
             timeout=budget.ms(APP_TIMEOUT))
@@ -615,6 +619,49 @@ def change_the_race(page, shoot, budget):
         page.wait_for_timeout(500)
     finally:
         shoot(app, "after-select")
+    check_any_width(page, app, shoot, budget)
+
+
+# Window widths at which the apps must stay readable (issue 17): the narrow one with the
+# file browser open beside the notebook, and a wide one.
+WIDTHS = (1000, 1600)
+MIN_PICTURE_WIDTH = 460  # CSS px: the pictures' minimum width (480) less rounding and borders
+
+
+JS_LAYOUT = """
+(app) => {
+    const img = app.querySelector('img');
+    const controls = app.querySelector('.widget-vbox');
+    const r = img.getBoundingClientRect(), c = controls.getBoundingClientRect();
+    return {width: r.width, natural: img.naturalWidth, left: r.left, top: r.top,
+            controlsRight: c.right, controlsBottom: c.bottom,
+            overflow: app.scrollWidth - app.clientWidth};
+}
+"""
+
+
+def check_any_width(page, app, shoot, budget):
+    """At each of WIDTHS: the picture keeps its minimum width, sits beside or below the
+    controls (never under them), is drawn at 2 device pixels per CSS pixel or more, and
+    nothing needs a horizontal scroll bar. Screenshots: <app>-width-<px>.png."""
+    viewport = page.viewport_size
+    try:
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": VIEWPORT["height"]})
+            page.wait_for_timeout(800)  # the box wraps again
+            app.scroll_into_view_if_needed(timeout=budget.ms(ACTION_TIMEOUT))
+            box = app.evaluate(JS_LAYOUT)
+            shoot(app, f"width-{width}")
+            assert box["width"] >= MIN_PICTURE_WIDTH, \
+                f"at {width} px the picture shrank to {box['width']:.0f} px: {box}"
+            beside = box["left"] >= box["controlsRight"] - 1
+            below = box["top"] >= box["controlsBottom"] - 1
+            assert beside or below, f"at {width} px the picture overlaps the controls: {box}"
+            assert box["natural"] >= 1.9 * box["width"], \
+                f"at {width} px the picture is not sharp (fewer than 2 pixels per CSS px): {box}"
+            assert box["overflow"] <= 2, f"at {width} px the app needs a scroll bar: {box}"
+    finally:
+        page.set_viewport_size(viewport)
 
 
 def train_the_playground(page, shoot, budget):
@@ -652,6 +699,28 @@ def train_the_playground(page, shoot, budget):
         page.wait_for_timeout(500)
     finally:
         shoot(app, "after-train")
+
+    # The new controls: a feature (x₁x₂), L2 weight decay, then Same start and Train again.
+    checkbox(app, "x₁x₂").check(timeout=budget.ms(ACTION_TIMEOUT))
+    decay = labelled(app, "slider", "L2 decay")
+    decay_handle = decay.locator(".noUi-handle").first
+    decay_handle.focus()
+    decay_handle.press("ArrowRight")
+    expect(decay.locator(".widget-readout")).to_have_text("0.0001",
+                                                          timeout=budget.ms(ACTION_TIMEOUT))
+    status_before, src = status.inner_text(), picture(app)
+    train.click(timeout=budget.ms(ACTION_TIMEOUT))
+    final = wait_until_settled(page, status, status_before, budget.ms(APP_TIMEOUT) / 1000,
+                               also=train.is_enabled)
+    assert re.search(r"step [1-9]\d* · loss", final), f"status after Train: {final!r}"
+    wait_for_new_picture(page, app, src, min(15, budget.left()), "Train with feature x₁x₂")
+    shoot(app, "after-features-train")
+    button(app, "Same start").click(timeout=budget.ms(ACTION_TIMEOUT))
+    expect(status).to_contain_text("step 0", timeout=budget.ms(APP_TIMEOUT))
+    shoot(app, "after-same-start")
+    units = app.locator("img").nth(1)  # the tiles of the hidden units
+    expect(units).to_be_visible(timeout=budget.ms(ACTION_TIMEOUT))
+    check_any_width(page, app, shoot, budget)
 
 
 # The apps each lesson's test uses after the run, by lesson number.
