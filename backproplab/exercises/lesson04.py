@@ -3,7 +3,9 @@
     from backproplab.exercises import lesson04 as ex
     ex.check_pow_local_grad(pow_local_grad)   # exercise 4.1: d(a**k)/da as a function
     ex.check_tiny_pow(TinyValue)              # exercise 4.2: a ** operator for TinyValue
-    ex.MYSTERY_OPS                            # exercise 4.3: four ops on Values, one broken
+    ex.check_tiny_div(TinyValue)              # exercise 4.3: a / operator for TinyValue
+    ex.check_tanh_from_exp(tanh_from_exp)     # exercise 4.4: tanh built from exp
+    ex.MYSTERY_OPS                            # exercise 4.5: four ops on Values, one broken
     ex.check_broken_op(broken_op)
 """
 
@@ -22,6 +24,20 @@ from .feedback import (
     not_attempted,
     wrong,
 )
+from .lesson04_grown import (  # exercises 4.3 and 4.4, the ops that grow the engine
+    DIV_EXPRESSIONS,
+    DIV_MISTAKES,
+    TANH_MISTAKES,
+    TANH_POINTS,
+    _close,
+    _number,
+    check_tanh_from_exp,
+    check_tiny_div,
+)
+
+__all__ = ["check_pow_local_grad", "check_tiny_pow", "check_tiny_div", "check_tanh_from_exp",
+           "check_broken_op", "MYSTERY_OPS", "BROKEN", "DIV_EXPRESSIONS", "DIV_MISTAKES",
+           "TANH_MISTAKES", "TANH_POINTS", "POW_CASES", "POW_MISTAKES", "POW_EXPRESSIONS"]
 
 # ---- exercise 4.1: the local derivative of a**k ----
 
@@ -215,7 +231,7 @@ def _pow_hint(cls):
     return "Check the local derivative that ** records: k * self.data ** (k - 1)."
 
 
-# ---- exercise 4.3: find the broken op ----
+# ---- exercise 4.5: find the broken op ----
 
 
 def _unary(name, x, data, local):
@@ -256,7 +272,7 @@ BROKEN = "softplus"
 
 @never_raises
 def check_broken_op(answer):
-    """Exercise 4.3: the name of the op in MYSTERY_OPS whose local derivative is wrong."""
+    """Exercise 4.5: the name of the op in MYSTERY_OPS whose local derivative is wrong."""
     if is_unattempted(answer):
         return not_attempted("broken_op")
     names = ", ".join(f'"{n}"' for n in MYSTERY_OPS)
@@ -288,18 +304,3 @@ def _op_name(answer):
     text = answer.strip().strip("\"'").strip().lower()
     text = text.removeprefix("ex.").removesuffix("()").removesuffix("(x)")
     return text if text in MYSTERY_OPS else None
-
-
-# ---- helpers ----
-
-
-def _number(x):
-    """A float from a number (or a node's .data); nan when it is none."""
-    try:
-        return float(getattr(x, "data", x))
-    except (TypeError, ValueError):
-        return math.nan
-
-
-def _close(x, y, rtol=1e-6, atol=1e-9):
-    return math.isfinite(x) and abs(x - y) <= atol + rtol * abs(y)

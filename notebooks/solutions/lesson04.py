@@ -41,6 +41,17 @@ class TinyValue:
         # f = e**x:  df/dx = e**x
         return TinyValue(e, (self,), (e,), "exp")
 
+    # Step 5: negation and subtraction, composed from + and *: no local derivative of their own
+    def __neg__(self):  # -a = a * (-1)
+        return self * -1.0
+
+    def __sub__(self, other):  # a - b = a + (-b)
+        other = other if isinstance(other, TinyValue) else TinyValue(other)
+        return self + (-other)
+
+    def __rsub__(self, other):  # 1 - a: Python asks a.__rsub__(1)
+        return TinyValue(other) - self
+
     def backward(self):
         """Fill in .grad of every node that self depends on: d(self)/d(node)."""
         order = tiny_topological_sort(self)
@@ -53,20 +64,35 @@ class TinyValue:
         return f"TinyValue(data={self.data:.4f}, grad={self.grad:.4f})"
 
 
-def tiny_topological_sort(root):
-    """Every node that root depends on, parents before children, root last."""
+def tiny_topological_sort(root, names=None):
+    """Every node that root depends on, parents before children, root last.
+
+    With names = {node: "a", ...}, print the stack and the order after every step."""
     order, seen = [], set()
     stack = [(root, False)]  # (node, are its parents placed already?)
     while stack:
         node, parents_placed = stack.pop()
+        popped = node
         if parents_placed:
             order.append(node)
         elif node not in seen:
             seen.add(node)
             stack.append((node, True))  # come back to it once its parents are placed
-            for parent in reversed(node.parents):
+            for parent in reversed(node.parents):  # reversed: the first parent is popped first
                 stack.append((parent, False))
+        else:
+            popped = None  # seen before: nothing to do
+        if names is not None:
+            print(trace_line(node, parents_placed, popped is None, stack, order, names))
     return order
+
+
+def trace_line(node, placed, skipped, stack, order, names):
+    """One step of the trace: what was popped, the order so far, the stack (top at the right)."""
+    what = f"{'place' if placed else 'visit'} {names[node]}" + (" (seen)" if skipped else "")
+    entries = " ".join(f"{'place' if p else 'visit'}:{names[n]}" for n, p in stack)
+    return (f"popped {what:<16} order [{' '.join(names[n] for n in order)}]".ljust(44)
+            + f"stack [{entries}]")
 
 
 # ---- Exercise 4.1: the local derivative of a**k (k a constant) ----
@@ -83,5 +109,25 @@ def tiny_pow(self, k):
 
 TinyValue.__pow__ = tiny_pow
 
-# ---- Exercise 4.3: gradcheck fails for softplus at any x except 0 ----
+# ---- Exercise 4.3: a / operator for TinyValue ----
+def tiny_truediv(self, other):
+    """self / other: local derivatives 1/b and -a/b**2 (a primitive, like __mul__)."""
+    other = other if isinstance(other, TinyValue) else TinyValue(other)
+    a, b = self.data, other.data
+    # f = a / b:  df/da = 1/b,  df/db = -a/b**2
+    return TinyValue(a / b, (self, other), (1 / b, -a / b**2), "/")
+
+
+TinyValue.__truediv__ = tiny_truediv
+TinyValue.__rtruediv__ = lambda self, other: TinyValue(other) / self  # 2 / a asks a.__rtruediv__(2)
+
+
+# ---- Exercise 4.4: tanh built from exp ----
+def tanh_from_exp(x):
+    """tanh(x) = (e**(2x) - 1) / (e**(2x) + 1), made of exp, -, + and /."""
+    e2 = (2 * x).exp()
+    return (e2 - 1) / (e2 + 1)
+
+
+# ---- Exercise 4.5: gradcheck fails for softplus at any x except 0 ----
 broken_op = "softplus"
