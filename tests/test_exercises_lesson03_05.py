@@ -447,10 +447,17 @@ SIMPLE_CHECKERS = [
     lesson03.check_neuron_backward,
     lesson04.check_pow_local_grad,
     lesson04.check_tiny_pow,
+    lesson04.check_tiny_div,
+    lesson04.check_tanh_from_exp,
     lesson04.check_broken_op,
     lesson05.check_num_parameters,
     lesson05.check_sgd_step,
     lesson05.check_zero_grad,
+    lesson05.check_neuron,
+    lesson05.check_layer,
+    lesson05.check_mlp,
+    lesson05.check_mse,
+    lesson05.check_train_step,
 ]
 
 
