@@ -4,7 +4,9 @@ The central difference  (f(x + h) - f(x - h)) / 2h  approximates df/dx with an e
 of order h**2, without knowing anything about how f is computed. If backprop and
 this estimate agree, the backward pass is almost certainly right.
 
-How to read the relative error |a - n| / (|a| + |n|)  (CS231n's rule of thumb):
+How to read the relative error |a - n| / (|a| + |n|) of the analytic gradient a and the
+numerical one n (the thresholds are CS231n's rule of thumb; CS231n divides by max(|a|, |n|),
+so its errors are the same as ours or up to twice as large):
     > 1e-2   the gradient is wrong
     1e-2 .. 1e-4   suspicious, unless f has kinks (relu, max)
     1e-4 .. 1e-7   fine for functions with kinks, a little high without
