@@ -1,15 +1,26 @@
 """explain_backward and BackwardStepper: the backward pass one chain-rule step at a time."""
 
+import base64
+import io
 import shutil
 import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from backproplab import Tensor, Value, topological_sort
 from backproplab import graph as graph_module
 from backproplab.graph import HIGHLIGHT
-from backproplab.stepper import BackwardStepper, explain_backward
+from backproplab.stepper import (
+    MIN_TEXT_PX,
+    BackwardStepper,
+    drawing_png,
+    explain_backward,
+    fit_to_width,
+    png_with_lines,
+)
+from backproplab.widget_display import png_width
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
@@ -192,7 +203,7 @@ def highlighted_ids(svg):
 
 
 def test_frames_zero_to_the_end(no_dot):
-    stepper = BackwardStepper(expression())
+    stepper = BackwardStepper(expression(), start=0)
     n = len(stepper.steps)
     assert (stepper.slider.min, stepper.slider.max, stepper.play.max) == (0, n, n)
     assert stepper.frame == 0 and "start: L.grad = 1" in stepper.text.value
@@ -214,7 +225,7 @@ def test_slider_moves_frame_text_and_highlight(no_dot):
 
 
 def test_buttons_step_and_stop_at_the_ends(no_dot):
-    stepper = BackwardStepper(reuse())
+    stepper = BackwardStepper(reuse(), start=0)
     stepper.step_button.click()
     assert stepper.frame == 1 and stepper.slider.value == 1
     stepper.step_button.click()
@@ -229,16 +240,93 @@ def test_buttons_step_and_stop_at_the_ends(no_dot):
     assert stepper.frame == 0 and "start:" in stepper.text.value
 
 
+def test_opens_on_the_last_frame_so_the_saved_state_is_the_finished_pass(no_dot):
+    stepper = BackwardStepper(expression())
+    n = len(stepper.steps)
+    # what a notebook saves as widget state: the slider, the play, the text, the list
+    assert stepper.frame == n and stepper.slider.value == n and stepper.play.value == n
+    assert stepper.text.value == ("<code>step 6 of 6: b.grad += e.grad * d(e)/d(b)"
+                                  " = -2.0000 * 2.0000 = -4.0000</code>")
+    assert ">grad -4.0000<" in stepper.graph.value and ">grad 6.0000<" in stepper.graph.value
+    for line in stepper.explanation.lines():  # every step is listed, the last one marked
+        assert line in stepper.steps_list.value
+    assert "▶ 6. b.grad" in stepper.steps_list.value
+    stepper.start_button.click()
+    assert stepper.frame == 0 and "step 0 of 6" in stepper.text.value
+    assert "▶ start: L.grad = 1" in stepper.steps_list.value
+
+
+def test_step_list_marks_done_current_and_coming(no_dot):
+    stepper = BackwardStepper(expression(), start=2)
+    rows = stepper.steps_list.value.split("\n")
+    assert len(rows) == 7  # start + 6 steps
+    assert "color:#222222" in rows[1] and "1. d.grad" in rows[1]  # done
+    assert "font-weight:bold" in rows[2] and "▶ 2. f.grad" in rows[2]  # current
+    assert "color:#999999" in rows[3] and "3. e.grad" in rows[3]  # to come
+
+
+@pytest.mark.parametrize("start", [-1, 7, 2.5, True, "end"])
+def test_bad_start_frame(start, no_dot):
+    with pytest.raises(ValueError, match="start must be a frame from 0 to 6"):
+        BackwardStepper(expression(), start=start)
+
+
+def text_rows(png, top):
+    """The pixel rows below `top` of a picture that hold dark (text) pixels, as runs."""
+    grey = np.asarray(Image.open(io.BytesIO(png)).convert("L"))[top:]
+    dark = (grey < 128).any(axis=1)
+    starts = np.flatnonzero(dark[1:] & ~dark[:-1])
+    return len(starts) + int(dark[0])
+
+
 def test_display_bundle_has_widget_picture_and_text(no_dot):
-    stepper = BackwardStepper(neuron())
-    bundle = stepper._repr_mimebundle_()
+    stepper = BackwardStepper(neuron(), start=0)
+    bundle, metadata = stepper._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    svg = bundle["image/svg+xml"]
-    ET.fromstring(svg)
-    assert "step 9 of 9" in svg and ">grad -1.5000<" in svg  # the final frame, x1's grad
+    assert "image/svg+xml" not in bundle  # JupyterLab shows no SVG of an untrusted notebook
+    png = base64.b64decode(bundle["image/png"])
+    # the picture: the final frame, whatever frame the live widget shows ...
+    final = drawing_png(stepper.frame_graph(len(stepper.steps)))
+    frame = Image.open(io.BytesIO(final))
+    picture = Image.open(io.BytesIO(png))
+    assert picture.width >= frame.width
+    top = np.asarray(picture.convert("L"))[:frame.height, :frame.width] < 128
+    assert np.mean(top != (np.asarray(frame.convert("L")) < 128)) < 0.002  # 64 colours
+    # ... and under it one line of text per line of the steps (title, start, 9 steps)
+    assert text_rows(png, frame.height) == len(str(stepper.explanation).split("\n")) == 11
+    assert metadata == {"image/png": {"width": png_width(png)}}
     assert bundle["text/plain"] == str(stepper.explanation)
     stepper.widget.close()  # a closed widget still leaves the picture and the text
-    assert set(stepper._repr_mimebundle_()) == {"image/svg+xml", "text/plain"}
+    assert set(stepper._repr_mimebundle_()) == {"image/png", "text/plain"}
+
+
+def test_png_with_lines_puts_the_text_under_the_drawing():
+    drawing = Image.new("RGB", (300, 150), "white")
+    buffer = io.BytesIO()
+    drawing.save(buffer, format="png")
+    png = png_with_lines(buffer.getvalue(), ["short", "x" * 60, "a < b & c"])
+    picture = Image.open(io.BytesIO(png))
+    assert picture.height == 150 + 2 * (10 + 3 * 19 + 10)  # 2 device px per CSS px
+    assert picture.width > 2 * 60 * 9  # the long line is wider than the drawing
+    assert text_rows(png, 150) == 3
+
+
+def test_fit_to_width_keeps_text_at_least_10_px():
+    styled = fit_to_width('<svg width="1200pt" height="100pt" viewBox="0 0 1200 100"></svg>')
+    assert MIN_TEXT_PX == 10
+    # 1200 pt = 1600 px of 11 pt (14.67 px) text: never narrower than 1600 * 10 / 14.67
+    assert 'style="width:100%;max-width:1600px;min-width:1091px;height:auto"' in styled
+    ET.fromstring(styled)
+
+
+def test_neuron_frames_fit_a_notebook_top_to_bottom():
+    pytest.importorskip("graphviz")
+    if shutil.which("dot") is None:
+        pytest.skip("needs Graphviz's dot")
+    stepper = BackwardStepper(neuron())
+    width = float(ET.fromstring(stepper.graph.value).get("width").removesuffix("pt"))
+    # 11 pt text stays >= 10 px in a column of 800 px: at most 800 * 14.67 / 10 px wide
+    assert width * 96 / 72 <= 800 * 11 * 96 / 72 / 10
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot")
@@ -246,4 +334,5 @@ def test_stepper_with_dot():
     stepper = BackwardStepper(neuron())
     stepper.go_to(3)
     assert stepper.graph.value.startswith("<svg")
-    assert "step 9 of 9" in stepper._repr_mimebundle_()["image/svg+xml"]
+    png = stepper.static_png()
+    assert Image.open(io.BytesIO(png)).width // 2 == png_width(png) >= 1000  # 2x, 857 pt

@@ -78,6 +78,12 @@ EXPECTED_WIDGETS = {
         ("the backward stepper's slider", ".widget-slider:has(label:text-is('step'))"),
         ("the backward stepper's Step button", "button.jupyter-button:text-is('Step ▶')"),
         ("the backward stepper's Back button", "button.jupyter-button:text-is('◀ Back')"),
+        ("the backward stepper's Start button", "button.jupyter-button:text-is('|◀ Start')"),
+    ],
+    "05": [
+        ("the learning-rate slider of lesson 05",
+         ".widget-slider:has(label:text-is('learning rate'))"),
+        ("the slider's picture", ".widget-box img"),
     ],
     "08": [
         ("the race's optimizer checkboxes", ".widget-checkbox:has-text('Nesterov') input"),
@@ -573,12 +579,17 @@ def wait_until_settled(page, locator, old_text, seconds, also=lambda: True):
 
 
 def step_the_stepper(page, shoot, budget):
-    """Lesson 03: Step moves the slider on, shows the next chain-rule line, redraws."""
+    """Lesson 03: the stepper opens on its last frame; Start goes back to step 0; Step moves
+    the slider on, shows the next chain-rule line, redraws."""
     app = app_with(page, "button.jupyter-button:text-is('Step ▶')", ".widget-html code")
     text = app.locator(".widget-html code").first
     readout = labelled(app, "slider", "step").locator(".widget-readout")
     graph = app.locator(".widget-html svg").first
+    expect(text).to_contain_text("step 9 of 9", timeout=budget.ms(ACTION_TIMEOUT))
+    shoot(app, "last-frame")
+    button(app, "|◀ Start").click(timeout=budget.ms(ACTION_TIMEOUT))
     expect(text).to_contain_text("step 0 of", timeout=budget.ms(ACTION_TIMEOUT))
+    page.wait_for_timeout(300)
     before, graph_before = text.inner_text(), graph.inner_html()
     shoot(app, "before-step")
     try:
