@@ -16,7 +16,6 @@ still differ from machine to machine; the trend (the speed-up grows with the bat
 with the width) is what the lesson reads from them.
 """
 
-import os
 import time
 
 import numpy as np
@@ -26,6 +25,7 @@ from .losses import mse_loss
 from .nn import MLP, ScalarMLP
 from .plots import TRAIN_COLOR, VAL_COLOR, new_figure
 from .tensor import Tensor
+from .train import progress_bar
 
 __all__ = ["seconds_per_pass", "value_and_tensor_steps", "measure_speedup", "plot_speedup"]
 
@@ -97,7 +97,7 @@ def measure_speedup(batch_sizes=(1, 4, 16, 64), widths=(2, 4, 8, 16), width=8,
         raise ValueError("measure_speedup: batch_sizes and widths are both empty; give at"
                          " least one size to time, e.g. batch_sizes=(1, 16)")
     rows = []
-    bar = _progress_bar(len(configs), progress)
+    bar = progress_bar(len(configs), progress, desc="timing")
     try:
         for varied, b, w in configs:
             value_step, tensor_step, params = value_and_tensor_steps(b, w)
@@ -162,15 +162,6 @@ def _calls_per_turn(step, turn_seconds):
     """How many calls of step() fill about `turn_seconds` (one warm-up call measures it)."""
     once = seconds_per_pass(step, repeats=1)
     return max(1, min(1000, int(turn_seconds / max(once, 1e-9))))
-
-
-def _progress_bar(total, progress):
-    # tqdm.auto's notebook bar ignores TQDM_DISABLE (tqdm 4.70), so check it here
-    if not progress or os.environ.get("TQDM_DISABLE", "").lower() not in ("", "0", "false"):
-        return None
-    from tqdm.auto import tqdm  # a widget in Jupyter, text in a terminal
-
-    return tqdm(total=total, desc="timing", leave=False)
 
 
 def _check_count(where, name, n):

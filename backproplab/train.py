@@ -16,6 +16,7 @@ Introduced in lesson 05 (scalar) and lesson 07 (tensor).
 """
 
 import math
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -152,7 +153,7 @@ def fit(model, X, y, loss, optimizer, steps, batch_size=None, seed=0, callbacks=
         history.diverged = history.interrupted = history.stalled = False
         history.message = ""
     eval_every = eval_every or max(1, steps // 50)
-    bar = _progress_bar(steps, progress)
+    bar = progress_bar(steps, progress)
     try:
         _run(model, X, y, loss_fn, optimizer, steps, batch_size, seed, callbacks, eval_every,
              val, history, classification, diverge_factor, bar, scheduler)
@@ -353,9 +354,12 @@ def _restore(params, saved):
         p.data = data
 
 
-def _progress_bar(steps, progress):
-    if not progress:
+def progress_bar(total, progress, desc="training"):
+    """A tqdm bar (a widget in Jupyter, text in a terminal), or None when `progress` is
+    False or the environment variable TQDM_DISABLE is set (as `make test` does): tqdm.auto's
+    notebook bar ignores that variable, and a stored bar would differ from run to run."""
+    if not progress or os.environ.get("TQDM_DISABLE", "").lower() not in ("", "0", "false"):
         return None
-    from tqdm.auto import tqdm  # a widget in Jupyter, text in a terminal
+    from tqdm.auto import tqdm
 
-    return tqdm(total=steps, desc="training", leave=False)
+    return tqdm(total=total, desc=desc, leave=False)

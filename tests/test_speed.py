@@ -108,17 +108,6 @@ def test_plot_speedup_rejects_empty_rows():
         plot_speedup([])
 
 
-def test_progress_bar_respects_tqdm_disable(monkeypatch):
-    from backproplab import speed
-
-    monkeypatch.setenv("TQDM_DISABLE", "1")
-    assert speed._progress_bar(3, True) is None
-    monkeypatch.delenv("TQDM_DISABLE")
-    bar = speed._progress_bar(3, True)
-    assert bar is not None and bar.total == 3
-    bar.close()
-    assert speed._progress_bar(3, False) is None
-
 
 def test_interleaved_timing_loops_short_steps():
     calls = {"short": 0, "long": 0}

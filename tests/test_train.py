@@ -372,15 +372,23 @@ def test_progress_false_prints_nothing(capsys):
     assert capsys.readouterr() == ("", "")
 
 
-def test_progress_true_makes_a_bar():
+def test_progress_bar_is_off_when_asked_or_under_tqdm_disable(monkeypatch):
     from tqdm.auto import tqdm
 
-    from backproplab.train import _progress_bar
+    from backproplab.train import progress_bar
 
-    bar = _progress_bar(5, True)
-    assert isinstance(bar, tqdm)  # (a disabled one under TQDM_DISABLE)
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)
+    bar = progress_bar(5, True)
+    assert isinstance(bar, tqdm) and bar.total == 5 and bar.desc == "training"
     bar.close()
-    assert _progress_bar(5, False) is None
+    assert progress_bar(5, False) is None
+    for value in ("1", "true", "yes"):
+        monkeypatch.setenv("TQDM_DISABLE", value)  # tqdm.auto's notebook bar would ignore it
+        assert progress_bar(5, True) is None
+    monkeypatch.setenv("TQDM_DISABLE", "0")
+    bar = progress_bar(5, True, desc="timing")
+    assert bar is not None and bar.desc == "timing"
+    bar.close()
 
 
 @pytest.mark.skipif(bool(os.environ.get("TQDM_DISABLE")),
