@@ -34,9 +34,9 @@ BENCHES := $(sort $(wildcard benchmarks/bench_*.py))
 # kernel do NOT (they pass disable=False). `make lab` keeps its bars.
 test notebooks: export TQDM_DISABLE := 1
 
-DOT_HINT := note: the graphviz program "dot" is missing, so graph drawings will fail; \
-install it with: apt-get install graphviz | brew install graphviz | \
-conda install -c conda-forge graphviz
+DOT_HINT := note: the graphviz program "dot" is missing, so graph drawings use a simpler \
+built-in layout; for the graphviz layout install it with: apt-get install graphviz | \
+brew install graphviz | conda install -c conda-forge graphviz
 
 .PHONY: venv lab lab-copy lab-refresh test test-ui test-site site notebooks bench lint clean \
 	dot-hint
