@@ -111,7 +111,7 @@ def plot_confident_mistakes(images, y_true, scores, k=10, ncols=5):
     """The k misclassified images that the model gave the highest probability.
 
     scores: the model's logits (n, n_classes), as an array or a Tensor; the probability
-    is softmax(scores). Each title reads "3 (p=0.97)" over "true 5". If there are
+    is softmax(scores). Each title reads "predicted 3 (p=0.97)" over "true 5". If there are
     fewer than k mistakes, all of them are shown; with none, the figure says so.
     """
     images = _as_images("plot_confident_mistakes", images)
@@ -143,8 +143,8 @@ def plot_confident_mistakes(images, y_true, scores, k=10, ncols=5):
     for ax, i in zip(axes.flat, order):
         ax.axis("on")
         ax.imshow(images[i], cmap="gray_r", vmin=0.0, vmax=1.0)
-        ax.set_title(f"{pred[i]} (p={p[i, pred[i]]:.2f})\ntrue {y_true[i]}", color=WARN_COLOR,
-                     fontsize=9)
+        ax.set_title(f"predicted {pred[i]} (p={p[i, pred[i]]:.2f})\ntrue {y_true[i]}",
+                     color=WARN_COLOR, fontsize=9)
     fig.suptitle(f"the {len(order)} most confident of {len(wrong)} mistakes")
     fig.tight_layout()
     return fig

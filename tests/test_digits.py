@@ -231,7 +231,7 @@ def test_plot_confident_mistakes_orders_by_probability():
     np.testing.assert_array_equal(axes[0].images[0].get_array(), images[2].reshape(8, 8))
     np.testing.assert_array_equal(axes[1].images[0].get_array(), images[1].reshape(8, 8))
     p_sure = np.exp(6) / (np.exp(6) + 9)
-    assert axes[0].get_title() == f"8 (p={p_sure:.2f})\ntrue 3"
+    assert axes[0].get_title() == f"predicted 8 (p={p_sure:.2f})\ntrue 3"
     assert fig._suptitle.get_text() == "the 2 most confident of 2 mistakes"
     fig = plot_confident_mistakes(images, np.array([1, 0, 0, 4]), scores[[0, 0, 0, 3]] * 0
                                   + np.eye(10)[[1, 0, 0, 4]])

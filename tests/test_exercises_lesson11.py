@@ -133,3 +133,11 @@ def test_the_checkers_are_listed_in_the_module_docstring():
     module = importlib.import_module("backproplab.exercises.lesson11")
     for name in table.CHECKERS.values():
         assert f"ex.{name}(" in module.__doc__
+
+
+def test_feedback_has_no_markdown_emphasis():
+    """Feedback is shown as HTML, where *word* stays literal asterisks."""
+    messages = [lesson11.check_train_mode_answer(c).message for c in "abcd"]
+    messages += [lesson11.check_running_mean(x).message for x in (2 * (1 - 0.1**5), 0.2, 2.0)]
+    for message in messages:
+        assert not re.search(r"\*\w", message.replace("**", "")), message

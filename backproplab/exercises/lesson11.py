@@ -102,9 +102,8 @@ BN_HINTS = [
 
 def _as_array(result):
     """The learner's output as a float array, or None when it is not numbers."""
-    data = result.data if isinstance(result, Tensor) else result
     try:
-        return np.asarray(data, dtype=np.float64)
+        return np.asarray(result, dtype=np.float64)
     except (TypeError, ValueError):
         return None
 
@@ -133,6 +132,12 @@ def _check_batchnorm_train(fn):
             if feedback.ok is False and feedback.message != FORGOT_RETURN:  # it raised
                 return wrong(f"For {description}, {feedback.message}")
             return feedback
+        if isinstance(result, Tensor):
+            return wrong(f"For {description}, batchnorm_train returned a Tensor. This exercise"
+                         " is numpy only: compute with numpy on the array x and return a numpy"
+                         f" array of shape (batch, C), here {x.shape}. (A Tensor computes the"
+                         " same numbers but also builds a graph for backward, which is the"
+                         " library's job, not this function's.)")
         out = _as_array(result)
         if out is None:
             return wrong(f"batchnorm_train should return an array of numbers; for"
@@ -191,6 +196,10 @@ def running_mean_after(k, momentum=MOMENTUM, batch_mean=BATCH_MEAN, start=0.0):
 def check_running_mean(answer):
     """Exercise 11.2: running_mean of a BatchNorm1d(1) (momentum 0.1, starts at 0) after 5
     batches whose mean is 2.0: 2 (1 - 0.9**5) = 0.819."""
+    if isinstance(answer, (list, tuple, np.ndarray)) and np.ndim(answer) > 0:
+        return wrong(f"running_mean_5 should be a single number, not the {type(answer).__name__}"
+                     f" {answer!r}: write the number without brackets (one running mean, of"
+                     " a layer with one feature)")
     x, problem = as_number(answer, "running_mean_5")
     if problem is not None:
         return problem
@@ -207,7 +216,7 @@ def check_running_mean(answer):
         (b * (1 - m) ** k, "2 * 0.9**5 is the share of the way that is still left to go."
                            " The running mean has covered the rest: 2 * (1 - 0.9**5)."),
         (running_mean_after(k, momentum=1 - m),
-         "In BatchNorm (as in torch) momentum is the weight of the *new* batch: new ="
+         "In BatchNorm (as in torch) momentum is the weight of the new batch: new ="
          " (1 - 0.1) * old + 0.1 * batch_mean. (The optimizers' momentum is the weight of"
          " the old value: the same word, the opposite convention.)"),
         (running_mean_after(k - 1), "That is the value after 4 batches; count the updates"
@@ -246,8 +255,8 @@ def check_train_mode_answer(answer):
         return problem
     if choice == TRAIN_MODE_ANSWER:
         return correct("Right: in train mode every feature is normalized with the batch's"
-                       " own mean and variance. In a batch of nothing but 3s, the mean *is*"
-                       " a 3, and subtracting it removes exactly what makes these images"
+                       " own mean and variance. In a batch of nothing but 3s, the mean itself"
+                       " looks like a 3, and subtracting it removes exactly what makes these images"
                        " 3s. In eval mode the running statistics, averaged over all"
                        " digits, are used, and each image is judged on its own.")
     why = {
