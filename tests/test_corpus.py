@@ -89,10 +89,15 @@ def test_lesson00_red_example_shows_a_typical_mistake_hint():
         for node in ast.walk(ast.parse("".join(cell["source"]))):
             if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == \
                     "check_line_slope" and not isinstance(node.args[0], ast.Name):
-                examples.append(node.args[0])
+                examples.append(node)
     assert examples, "lesson 00 shows no red example of check_line_slope"
-    answer = eval(compile(ast.Expression(examples[0]), "example", "eval"))
-    feedback = lesson00.check_line_slope(answer)
+
+    def value(expression):
+        return eval(compile(ast.Expression(expression), "example", "eval"))
+
+    call = examples[0]  # e.g. ex.check_line_slope(..., points=[(1, 2), (3, 8)])
+    feedback = lesson00.check_line_slope(*map(value, call.args),
+                                         **{k.arg: value(k.value) for k in call.keywords})
     assert feedback.ok is False
     assert "not right yet" not in feedback.message
     assert "upside down" in feedback.message

@@ -72,10 +72,63 @@ def test_line_slope_reference(sol00):
     (2.25, ["(0, 0)"]),
     (7, ["7", "not right yet"]),
     ("two", ["single number"]),
+    ("2", ["not the text '2'", "f-string)."]),
     (math.inf, ["division by zero"]),
+    (9 - 3 / 4 - 1, ["If you wrote 9 - 3 / 4 - 1:", "divides only 3 by 4"]),
+    ((9 - 1) / (4 - 3), ["mixes up x and y", "If you wrote 9 - 3 / (4 - 1):"]),
+    ((9 - 3) / 4 - 1, ["upside down", "If you wrote (9 - 3) / 4 - 1:"]),
+    ([2], ["single number", "not a list, [2]", "without the brackets"]),
+    ((2,), ["not a tuple"]),
+    (2 + 0j, ["real number", "(2+0j)", "without j"]),
+    (np.complex128(2), ["real number"]),
+    (True, ["not True", "yes-or-no"]),
+    (np.bool_(False), ["not False", "yes-or-no"]),
+    (None, ["slope is None", "print()", "Replace the ..."]),
+    (2.00001, ["not right yet"]),  # a relative error of 5e-6 is too much
 ])
 def test_line_slope_mistakes(answer, words):
     assert is_wrong(lesson00.check_line_slope(answer), *words)
+
+
+def test_line_slope_hints_fire_only_on_their_mistake():
+    """No hint for 0.1's points names a mistake that does not give its number."""
+    for value, message in lesson00.line_slope_hints(lesson00.P1, lesson00.P2):
+        assert value != 2, message
+        if "If you wrote 9 - 3 / 4 - 1" in message:
+            assert value == 9 - 3 / 4 - 1 == 7.25
+        if "mixes up x and y" in message:
+            assert value == (9 - 1) / (4 - 3) == 9 - 3 / (4 - 1)
+
+
+def test_line_slope_on_other_points():
+    """The lesson's demo: the same checker, hints recomputed for (1, 2) and (3, 8)."""
+    points = [(1, 2), (3, 8)]
+    right = lesson00.check_line_slope(3, points=points)
+    assert is_right(right) and "(8 - 2) / (3 - 1) = 3" in right.message
+    assert is_wrong(lesson00.check_line_slope(1 / 3, points=points), "upside down")
+    assert is_wrong(lesson00.check_line_slope(6, points=points), "6 is how much y changes")
+    assert is_wrong(lesson00.check_line_slope(2, points=points), "2 is how much x changes")
+    assert is_wrong(lesson00.check_line_slope(1.5, points=points), "half the slope")
+
+
+def test_notebook_demo_gives_nothing_of_exercise_01_away():
+    import ast
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "notebooks" / "00-start-here.ipynb"
+    demos = [node for cell in json.loads(path.read_text())["cells"]
+             if cell["cell_type"] == "code"
+             for node in ast.walk(ast.parse("".join(cell["source"])))
+             if isinstance(node, ast.Call) and getattr(node.func, "attr", "") ==
+             "check_line_slope" and not isinstance(node.args[0], ast.Name)]
+    assert len(demos) == 1
+    keywords = {k.arg: ast.literal_eval(k.value) for k in demos[0].keywords}
+    points = [tuple(map(float, p)) for p in keywords["points"]]
+    assert points != [lesson00.P1, lesson00.P2]
+    answer = eval(compile(ast.Expression(demos[0].args[0]), "demo", "eval"))
+    assert answer != 0.5  # 0.1's own run / rise would give its answer away
+    assert is_wrong(lesson00.check_line_slope(answer, points=points), "upside down")
 
 
 def test_line_slope_never_scolds_a_chain_rule_in_lesson_00():
@@ -83,9 +136,17 @@ def test_line_slope_never_scolds_a_chain_rule_in_lesson_00():
         assert "chain rule" not in lesson00.check_line_slope(answer).message
 
 
-@pytest.mark.parametrize("answer", [..., None])
-def test_line_slope_placeholder(answer):
-    assert is_not_attempted(lesson00.check_line_slope(answer))
+def test_line_slope_placeholder():
+    assert is_not_attempted(lesson00.check_line_slope(...))
+
+
+def test_line_slope_and_average_rate_share_a_tolerance():
+    assert lesson00.RTOL == 1e-6
+    assert is_right(lesson00.check_line_slope(2 * (1 + 0.9e-6)))
+    assert is_wrong(lesson00.check_line_slope(2 * (1 + 1.1e-6)))
+    rate = lesson00._rate
+    assert is_right(lesson00.check_average_rate(lambda f, a, b: rate(f, a, b) * (1 + 0.9e-6)))
+    assert is_wrong(lesson00.check_average_rate(lambda f, a, b: rate(f, a, b) * (1 + 1.1e-6)))
 
 
 def test_average_rate_reference(sol00):
@@ -107,6 +168,8 @@ def test_average_rate_other_correct_spellings():
     (lambda f, a, b: (b - a) / (f(b) - f(a)), ["Upside down"]),
     (lambda f, a, b: (f(a) - f(b)) / (b - a), ["sign is flipped"]),
     (lambda f, a, b: f(b) - f(a) / (b - a), ["brackets around the top"]),
+    (lambda f, a, b: f(b) - f(a) / b - a, ["f(b) - f(a) / b - a",
+                                           "around the top and around the bottom"]),
     (lambda f, a, b: (f(b) - f(a)) / b - a, ["brackets around the bottom"]),
     (lambda f, a, b: (b * b - a * a) / (b - a), ["always use x**2"]),
     (lambda f, a, b: b - a, ["change in x"]),
@@ -115,9 +178,28 @@ def test_average_rate_other_correct_spellings():
     (lambda f, a, b: "slope", ["single number"]),
     (broken, ["ZeroDivisionError", "For f(x) = x**2, a = 1, b = 3"]),
     (lambda f: 1.0, ["TypeError"]),  # wrong number of parameters
+    (4.0, ["got a float, 4.0", "Pass the function itself",
+           "ex.check_average_rate(average_rate), without calling it"]),
+    (lambda f, a, b: print(end=""), ["Your function returned None", "forget `return`"]),
+    # off by 1.2e-6 relative: 6 digits would read "returned 4, but the right answer is 4"
+    (lambda f, a, b: (f(b) - f(a)) / (b - a) * 1.0000012,
+     ["returned 4.000005, but the right answer is 4."]),
+    (lambda f, a, b: (f(b) - f(a)) / (b - a) + 1e-5,
+     ["returned 4.00001, but the right answer is 4."]),
 ])
 def test_average_rate_mistakes(fn, words):
     assert is_wrong(lesson00.check_average_rate(fn), *words)
+
+
+def test_average_rate_wrong_answers_never_read_the_same_as_the_right_one():
+    for error in (1.1e-6, 2e-6, 5e-6, 1e-5, 1e-3):
+        for _, (f, a, b) in lesson00.AVERAGE_RATE_CASES:
+            message = lesson00.check_average_rate(
+                lambda g, x, y, f=f, a=a, b=b, e=error: lesson00._rate(g, x, y)
+                + (e * abs(lesson00._rate(f, a, b)) * 1.5 if (g, x, y) == (f, a, b) else 0)
+            ).message
+            got, right = message.split(" returned ")[1].split(", but the right answer is ")
+            assert got != right.rstrip("."), message
 
 
 @pytest.mark.parametrize("fn", [..., None, placeholder_function, not_implemented])

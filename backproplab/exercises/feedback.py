@@ -92,7 +92,7 @@ def not_attempted(what="this exercise"):
     return Feedback(None, f"Not attempted yet: replace the ... in {what} with your answer.")
 
 
-FORGOT_RETURN = ("your function returned None: did you forget `return`? A function that"
+FORGOT_RETURN = ("Your function returned None: did you forget `return`? A function that"
                  " computes a value (or prints it) must still return it.")
 
 
@@ -204,15 +204,24 @@ def as_number(answer, what):
         return None, not_attempted(what)
     if isinstance(answer, str):
         return None, wrong(f"{what} should be a single number, not the text {answer!r}: a number"
-                           " has no quotes around it (and is not formatted with an f-string)")
+                           " has no quotes around it (and is not formatted with an f-string).")
     if callable(answer):
         return None, wrong(f"{what} should be a number, not a function: call it, or write the"
-                           " number itself")
+                           " number itself.")
+    if isinstance(answer, (bool, np.bool_)):
+        return None, wrong(f"{what} should be a number, not {bool(answer)}: True and False answer"
+                           " a yes-or-no question. Write the number itself.")
+    if isinstance(answer, (complex, np.complexfloating)):
+        return None, wrong(f"{what} should be a single real number, not the complex number"
+                           f" {answer!r}: write it without j.")
+    if isinstance(answer, (list, tuple)):
+        return None, wrong(f"{what} should be a single number, not a {type(answer).__name__},"
+                           f" {answer!r}: write the number without the brackets around it.")
     data = getattr(answer, "data", answer)  # a Value or a one-element Tensor is fine
     try:
         x = float(np.asarray(data, dtype=float).reshape(()))
     except (TypeError, ValueError):
-        return None, wrong(f"{what} should be a single number, got {answer!r}")
+        return None, wrong(f"{what} should be a single number, got {answer!r}.")
     if not math.isfinite(x):
         return None, wrong(f"{what} is {x}: check for a division by zero or an overflow")
     return x, None
@@ -310,9 +319,20 @@ def compare_functions(fn, cases, reference, hints=(), name="your function", rtol
             return wrong(message)
     for (description, _), g, e in zip(cases, got, expected):
         if not _close([g], [e], rtol, atol):
-            return wrong(f"For {description}, {name} returned {g:.6g}, but the right answer is"
-                         f" {e:.6g}.")
+            shown, right = _distinct_digits(g, e)
+            return wrong(f"For {description}, {name} returned {shown}, but the right answer"
+                         f" is {right}.")
     return wrong(f"{name} does not give the right answers yet.")  # not reached
+
+
+def _distinct_digits(got, expected):
+    """Two numbers as text, with 6 significant digits or as many more as it takes for the
+    texts to differ: 0.7446092 and 0.744609, not 0.744609 twice."""
+    for digits in range(6, 18):
+        shown, right = f"{got:.{digits}g}", f"{expected:.{digits}g}"
+        if shown != right:
+            break
+    return shown, right
 
 
 def _close(got, expected, rtol, atol):

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from corpus import RIGHT, TODO, WRONG
+from corpus import RIGHT, TODO, WRONG, Args
 
 CHECKERS = {"0.1": "check_line_slope", "0.2": "check_average_rate"}
 
@@ -33,6 +33,10 @@ def rate_prints(f, a, b):
 
 def rate_no_brackets(f, a, b):
     return f(b) - f(a) / (b - a)
+
+
+def rate_no_brackets_at_all(f, a, b):
+    return f(b) - f(a) / b - a
 
 
 def rate_square(f, a, b):
@@ -69,6 +73,21 @@ CASES = [
     ("0.1", "a number with no known mistake", 7, WRONG, ("7", "not right yet")),
     ("0.1", "text", "2", WRONG, ("not the text '2'", "quotes")),
     ("0.1", "two numbers", [6, 3], WRONG, "single number"),
+    ("0.1", "a one-number list", [2], WRONG, ("single number", "without the brackets")),
+    ("0.1", "a complex number", 2 + 0j, WRONG, ("real number", "without j")),
+    ("0.1", "a bool", True, WRONG, ("not True", "yes-or-no")),
+    ("0.1", "no brackets at all", 9 - 3 / 4 - 1, WRONG,
+     ("If you wrote 9 - 3 / 4 - 1", "divides only 3 by 4", "around the bottom")),
+    ("0.1", "x and y mixed up", (9 - 1) / (4 - 3), WRONG,
+     ("If you wrote (9 - 1) / (4 - 3)", "mixes up x and y", "If you wrote 9 - 3 / (4 - 1)")),
+    ("0.1", "no brackets on the bottom", (9 - 3) / 4 - 1, WRONG,
+     ("upside down", "If you wrote (9 - 3) / 4 - 1", "brackets around the bottom")),
+    ("0.1", "slope = print(2)", None, WRONG, ("slope is None", "print()", "Replace the ...")),
+    ("0.1", "right to 6 digits", 2.000001, RIGHT, "Right"),
+    ("0.1", "the demo's points, right", Args((3.0, [(1, 2), (3, 8)])), RIGHT,
+     "(8 - 2) / (3 - 1) = 3"),
+    ("0.1", "the demo's points, upside down", Args(((3 - 1) / (8 - 2), [(1, 2), (3, 8)])),
+     WRONG, "upside down"),
     ("0.1", "the placeholder", ..., TODO, "replace the ..."),
     ("0.2", "the reference", rate, RIGHT, "(f(b) - f(a)) / (b - a)"),
     ("0.2", "subtracting the other way on both", rate_other_order, RIGHT, "Right"),
@@ -78,6 +97,15 @@ CASES = [
      "did you forget `return`"),
     ("0.2", "prints instead of returning", rate_prints, WRONG, "did you forget `return`"),
     ("0.2", "no brackets on top", rate_no_brackets, WRONG, "brackets around the top"),
+    ("0.2", "no brackets at all", rate_no_brackets_at_all, WRONG,
+     ("f(b) - f(a) / b - a", "around the top and around the bottom")),
+    ("0.2", "the result passed, not the function", rate(lambda x: x**2, 1, 3), WRONG,
+     ("got a float, 4.0", "ex.check_average_rate(average_rate), without calling it")),
+    ("0.2", "right to 7 digits", lambda f, a, b: rate(f, a, b) + 1e-7, RIGHT, "Right"),
+    ("0.2", "off in the 6th digit", lambda f, a, b: rate(f, a, b) * (1 + 1e-5), WRONG,
+     ("returned 4.00004", "right answer is 4.")),
+    ("0.2", "off in the 7th digit: more digits shown", lambda f, a, b: rate(f, a, b) * 1.0000012,
+     WRONG, ("returned 4.000005", "right answer is 4.")),
     ("0.2", "always x**2", rate_square, WRONG, "always use x**2"),
     ("0.2", "the change in f only", lambda f, a, b: f(b) - f(a), WRONG, "Divide it"),
     ("0.2", "flipped sign", lambda f, a, b: (f(a) - f(b)) / (b - a), WRONG, "sign is flipped"),
