@@ -172,6 +172,9 @@ HINTS = {
          "you kept only the diagonal of softmax's Jacobian, p_c (1 - p_c). Every probability"
          " of a row depends on every logit of that row: dz = p * (dp - sum(dp * p, axis=1,"
          " keepdims=True))."),
+        (lambda R, G: R["probs"] * (G["probs"] - (G["probs"] * R["probs"]).sum(axis=0)),
+         "you summed sum(dp * p) over axis 0, down the batch. softmax works row by row: each"
+         " row's sum runs over its 10 classes, sum(dp * p, axis=1, keepdims=True)."),
         (lambda R, G: R["probs"] / R["n"], "that is probs / n: the one-hot part is missing."),
         (lambda R, G: G["probs"], "that is dprobs passed on unchanged; softmax sits between"
                                   " probs and logits."),
@@ -244,6 +247,9 @@ HINTS = {
          " is the biased one, mean(xc**2): divided by n, so its slope is 2 xc / n."),
         (lambda R, G: G["x_hat"] * R["inv_std"] + G["var"] * R["xc"] / R["n"],
          "the path through var misses a factor 2: d(xc**2)/dxc = 2 xc."),
+        (lambda R, G: G["x_hat"] * R["inv_std"] + G["var"] * 2 * R["xc"],
+         "the path through var misses the 1/n of the mean: var = mean(xc**2) = sum(xc**2) / n,"
+         " so each row's slope is 2 xc / n."),
     ],
     "mu": [
         (lambda R, G: -G["xc"].mean(axis=0), "that is a mean; mu is subtracted in full from"
@@ -293,7 +299,9 @@ SUCCESS_NOTES = {
     "xc": " Two paths, two terms: the fork rule of lesson 03.",
     "b1": " Look at the numbers: all below 1e-15, zero up to rounding. BatchNorm subtracts"
           " the batch mean, so a constant added before it changes nothing: b1 cannot learn,"
-          " and layers before a BatchNorm usually have no bias.",
+          " and layers before a BatchNorm usually have no bias. As b1's gradient is zero,"
+          " this check can't tell sum from mean (or from all zeros): make sure you summed"
+          " dh_pre over the batch, as for b2.",
 }
 
 
@@ -385,7 +393,18 @@ def _bn_cases():
 def _bn_mistakes(dout, x_hat, gamma, inv_std):
     n = len(dout)
     s1, s2 = dout.sum(axis=0), (dout * x_hat).sum(axis=0)
+    t1, t2 = dout.sum(), (dout * x_hat).sum()  # sums over every entry, not per feature
+    first = _shape(BN_CASES[0])
+    every = ("a sum in your formula runs over every entry of the array, one number in all:"
+             " sum over axis 0, one sum per feature (column), e.g. dout.sum(axis=0).")
+    n0 = BN_CASES[0][0]
     return [
+        *([(gamma * inv_std / n0 * (n0 * dout - s1 - x_hat * s2),
+            f"your formula is right for {first}, wrong for other sizes: you hard-coded"
+            f" n = {n0}. Take n from the input, n = len(dout).")] if n != n0 else []),
+        (gamma * inv_std / n * (n * dout - t1 - x_hat * t2), every),
+        (gamma * inv_std / n * (n * dout - t1 - x_hat * s2), every),
+        (gamma * inv_std / n * (n * dout - s1 - x_hat * t2), every),
         (gamma * inv_std / n * (n * dout - s1 - n / (n - 1) * x_hat * s2),
          f"your formula has the factor n / ({_N1}) of the unbiased variance (as in makemore,"
          " whose forward pass divides by n - 1). BatchNorm in training normalizes with the"
@@ -445,7 +464,7 @@ def _check_bn_backward(fn):
                      " derivation, and its signs.")
     return correct("Right: dx = gamma * inv_std / n * (n dout - sum(dout) - x_hat *"
                    " sum(dout * x_hat)) agrees with the engine for every batch tried,"
-                   " batch 2 and a single feature included. Eight small steps became one line.")
+                   " batch 2 and a single feature included. Six small steps became one line.")
 
 
 # ---------- exercise 12.5: the whole backward pass ----------
@@ -459,6 +478,23 @@ def _backward_cases():
         t = engine_steps(X, y, params)
         _, cache = forward(X, y, params)
         yield cache, params, {k: t[k].grad for k in PARAMS}
+
+
+# the parameters in the order the backward pass reaches them, so that the first wrong one
+# reported is the one the others may have inherited their error from
+BACKWARD_ORDER = ("W2", "b2", "gamma", "beta", "W1", "b1")
+
+
+def _n_mistake(got, grads, n, keys):
+    """Wrong when the gradients of `keys` are the engine's times n / 32 on a batch of n != 32:
+    the 1/n of the loss was the notebook's n = 32 (the lesson's batch), not this batch's."""
+    if n == BATCH or not all(got[k].shape == grads[k].shape
+                             and _close(got[k], n / BATCH * grads[k]) for k in keys):
+        return None
+    which = "every gradient is" if len(keys) > 1 else f"grads[{keys[0]!r}] is"
+    return wrong(f"For a batch of {n}, {which} {n}/{BATCH} of the engine's: you used"
+                 f" n = {BATCH}, not the size of this batch. Take n from the cache,"
+                 ' n = len(cache["X"]), so the function works for any batch.')
 
 
 def check_backward_by_hand(backward_by_hand):
@@ -491,18 +527,27 @@ def _check_backward_by_hand(fn):
         if missing:
             return wrong(f"the dict backward_by_hand returned has no {', '.join(missing)}:"
                          f" it needs a gradient for each of {', '.join(PARAMS)}.")
-        for k in PARAMS:
-            got, problem = _array(result[k], f"grads[{k!r}]")
+        got = {}
+        for k in BACKWARD_ORDER:
+            got[k], problem = _array(result[k], f"grads[{k!r}]")
             if problem is not None:
                 if problem.ok is None:
                     return not_attempted(f"grads[{k!r}]")
                 return wrong(f"{size}, {problem.message}")
-            if _close(got, grads[k]):
+        scaled = _n_mistake(got, grads, len(cache["X"]), BACKWARD_ORDER)
+        if scaled is not None:
+            return scaled
+        for k in BACKWARD_ORDER:
+            if _close(got[k], grads[k]):
                 continue
-            if got.shape != grads[k].shape:
-                return wrong(f"{size}: " + _shape_hint(k, got, grads[k], len(cache["X"])))
+            scaled = _n_mistake(got, grads, len(cache["X"]), (k,))
+            if scaled is not None:
+                return scaled
+            mine = got[k]
+            if mine.shape != grads[k].shape:
+                return wrong(f"{size}: " + _shape_hint(k, mine, grads[k], len(cache["X"])))
             return wrong(f"{size}, grads[{k!r}] differs from the engine's gradient (largest"
-                         f" difference {_largest(got, grads[k]):.3g}). {FORMULAS[k]} Check"
+                         f" difference {_largest(mine, grads[k]):.3g}). {FORMULAS[k]} Check"
                          " it with check_grad, step by step, as in exercises 12.1-12.3.")
     return correct("Right: all six gradients agree with the engine on two batches. This is"
                    " the whole backward pass of the network, with no engine at all.")

@@ -37,9 +37,10 @@ def batch(n=BATCH, start=0):
 
 
 def init_params(seed=0):
-    """The parameters, a dict of float64 arrays. gamma, beta, b1 and b2 start as small
-    random numbers rather than 1 and 0, so that a gradient formula that forgets one of
-    them gives different numbers (with gamma = 1 a missing `* gamma` would go unseen)."""
+    """The parameters, a dict of float64 arrays. gamma starts near 1 (1 + 0.1 * normal)
+    rather than at exactly 1, and beta, b1 and b2 as small random numbers rather than 0, so
+    that a gradient formula that forgets one of them gives different numbers (with
+    gamma = 1 a missing `* gamma` would go unseen)."""
     rng = np.random.default_rng(seed)
     return {"W1": init_weights(64, HIDDEN, "xavier", seed=rng),
             "b1": 0.1 * rng.normal(size=HIDDEN),

@@ -41,7 +41,7 @@ def bn(dout, x_hat, gamma, inv_std):
                                   - x_hat * (dout * x_hat).sum(axis=0))
 
 
-def bn_steps(dout, x_hat, gamma, inv_std):  # the eight steps, with xc = x_hat / inv_std
+def bn_steps(dout, x_hat, gamma, inv_std):  # the six steps, with xc = x_hat / inv_std
     n = len(dout)
     xc = x_hat / inv_std
     dx_hat = dout * gamma
@@ -86,6 +86,21 @@ def bn_row_sums(dout, x_hat, gamma, inv_std):
     n = len(dout)
     return gamma * inv_std / n * (n * dout - dout.sum(axis=1)
                                   - x_hat * (dout * x_hat).sum(axis=1))
+
+
+def bn_n_32(dout, x_hat, gamma, inv_std):  # the lesson's batch size written in
+    return gamma * inv_std / 32 * (32 * dout - dout.sum(axis=0)
+                                   - x_hat * (dout * x_hat).sum(axis=0))
+
+
+def bn_sum_all(dout, x_hat, gamma, inv_std):  # .sum() over every entry
+    n = len(dout)
+    return gamma * inv_std / n * (n * dout - dout.sum() - x_hat * (dout * x_hat).sum())
+
+
+def bn_one_sum_all(dout, x_hat, gamma, inv_std):  # the second sum over every entry
+    n = len(dout)
+    return gamma * inv_std / n * (n * dout - dout.sum(axis=0) - x_hat * (dout * x_hat).sum())
 
 
 def bn_transposed(dout, x_hat, gamma, inv_std):
@@ -159,6 +174,28 @@ def full_gamma_from_dh(cache, params):  # forgot tanh's slope in dgamma
     return {**full(cache, params), "gamma": (dh * cache["x_hat"]).sum(0)}
 
 
+def full_global_n(cache, params):  # the notebook's n = 32 instead of the cache's batch
+    dlogits = (cache["probs"] - np.eye(10)[cache["y"]]) / 32
+    dh_bn = dlogits @ params["W2"].T * (1 - cache["h"] ** 2)
+    dh_pre = bn(dh_bn, cache["x_hat"], params["gamma"], cache["inv_std"])
+    return {"W1": cache["X"].T @ dh_pre, "b1": dh_pre.sum(axis=0),
+            "gamma": (dh_bn * cache["x_hat"]).sum(axis=0), "beta": dh_bn.sum(axis=0),
+            "W2": cache["h"].T @ dlogits, "b2": dlogits.sum(axis=0)}
+
+
+def full_global_n_everywhere(cache, params):  # n = 32 in bn_backward too: not one ratio
+    dlogits = (cache["probs"] - np.eye(10)[cache["y"]]) / 32
+    dh_bn = dlogits @ params["W2"].T * (1 - cache["h"] ** 2)
+    dh_pre = bn_n_32(dh_bn, cache["x_hat"], params["gamma"], cache["inv_std"])
+    return {**full_global_n(cache, params), "W1": cache["X"].T @ dh_pre,
+            "b1": dh_pre.sum(axis=0)}
+
+
+def full_db2_and_dw1_wrong(cache, params):  # two mistakes: the first in backward order named
+    g = full(cache, params)
+    return {**g, "W1": g["W1"] * 2, "b2": g["b2"] * 2}
+
+
 def full_key_error(cache, params):
     return {"W1": cache["X"].T @ cache["dh_pre"]}
 
@@ -197,6 +234,11 @@ CASES = [
     ("12.1", "dlogits: rounded to 4 decimals", args("logits", np.round((P - onehot) / n, 4)),
      WRONG, "rounded to 4 decimals"),
     ("12.1", "dlogits: no 1/n", args("logits", P - onehot), WRONG, "without the 1/n"),
+    ("12.1", "dlogits: softmax's sum over axis 0",
+     args("logits", P * (G["probs"] - (G["probs"] * P).sum(axis=0, keepdims=True))), WRONG,
+     ("over axis 0", "axis=1")),
+    ("12.1", "dlogits: softmax's sum over axis 0, no keepdims",
+     args("logits", P * (G["probs"] - (G["probs"] * P).sum(axis=0))), WRONG, "row by row"),
     ("12.1", "dlogits: the Jacobian's diagonal", args("logits", G["probs"] * P * (1 - P)),
      WRONG, "diagonal"),
     ("12.1", "dlogits: another batch's engine, no 1/n", args("logits", OTHER_P - np.eye(10)[
@@ -277,6 +319,8 @@ CASES = [
                                 + G["var"] * 2 * R["xc"] / (n - 1)), WRONG, "n - 1"),
     ("12.3", "dxc: no 2", args("xc", G["x_hat"] * R["inv_std"] + G["var"] * R["xc"] / n),
      WRONG, "factor 2"),
+    ("12.3", "dxc: no 1/n", args("xc", G["x_hat"] * R["inv_std"] + G["var"] * 2 * R["xc"]),
+     WRONG, ("misses the 1/n", "2 xc / n")),
     ("12.3", "dmu: the reference", args("mu", -G["xc"].sum(0)), RIGHT, "exact"),
     ("12.3", "dmu: the sign", args("mu", G["xc"].sum(0)), WRONG, "wrong sign"),
     ("12.3", "dmu: the mean", args("mu", -G["xc"].mean(0)), WRONG, "so sum"),
@@ -290,7 +334,9 @@ CASES = [
      "the transpose of dW1"),
     ("12.3", "dW1: averaged", args("W1", R["X"].T @ G["h_pre"] / n), WRONG, "already in dh_pre"),
     ("12.3", "db1: the reference", args("b1", G["h_pre"].sum(0)), RIGHT, "zero up to rounding"),
-    ("12.3", "db1: zeros", args("b1", np.zeros(64)), RIGHT, "b1 cannot learn"),
+    ("12.3", "db1: zeros", args("b1", np.zeros(64)), RIGHT, ("b1 cannot learn", "make sure")),
+    ("12.3", "db1: the mean", args("b1", G["h_pre"].mean(0)), RIGHT,
+     "can't tell sum from mean"),
     ("12.3", "db1: not summed", args("b1", G["h_pre"]), WRONG, "sum over axis 0"),
     ("12.3", "dgamma: other numbers", args("gamma", G["gamma"] + 0.01), WRONG,
      ("differs from the engine", "dh_bn * x_hat")),
@@ -298,8 +344,8 @@ CASES = [
     ("12.3", "dmu: the placeholder", args("mu", ...), TODO, "dmu"),
     ("12.3", "db1: None", args("b1", None), TODO, "db1"),
     # ---- 12.4: bn_backward ----
-    ("12.4", "the reference", bn, RIGHT, "Eight small steps became one line"),
-    ("12.4", "the eight steps inside", bn_steps, RIGHT, "Right"),
+    ("12.4", "the reference", bn, RIGHT, "Six small steps became one line"),
+    ("12.4", "the six steps inside", bn_steps, RIGHT, "Right"),
     ("12.4", "with means", bn_means, RIGHT, "Right"),
     ("12.4", "the reference module's", ex.bn_backward_reference, RIGHT, "Right"),
     ("12.4", "rounded to 4 decimals", lambda *a: np.round(bn(*a), 4), WRONG,
@@ -311,6 +357,11 @@ CASES = [
     ("12.4", "forgets return", bn_no_return, WRONG, "did you forget `return`"),
     ("12.4", "sums along the rows", bn_row_sums, WRONG, ("ValueError", "bn_row_sums")),
     ("12.4", "transposed", bn_transposed, WRONG, "shape"),
+    ("12.4", "n = 32 written in", bn_n_32, WRONG,
+     ("(8, 3)", "right for (32, 64), wrong for other sizes", "hard-coded n = 32")),
+    ("12.4", ".sum() over everything", bn_sum_all, WRONG,
+     ("(32, 64)", "sum over axis 0, one sum per feature")),
+    ("12.4", "one .sum() over everything", bn_one_sum_all, WRONG, "one sum per feature"),
     ("12.4", "not a function", np.ones((32, 64)), WRONG, "should be a function"),
     ("12.4", "the placeholder function", bn_stub, TODO, "Not attempted"),
     ("12.4", "the placeholder", ..., TODO, "bn_backward"),
@@ -325,6 +376,12 @@ CASES = [
     ("12.5", "db2 not summed", full_db2_not_summed, WRONG, "sum over axis 0"),
     ("12.5", "tanh's slope left out of dgamma", full_gamma_from_dh, WRONG,
      "grads['gamma'] differs"),
+    ("12.5", "the notebook's n = 32", full_global_n, WRONG,
+     ("batch of 20", "20/32", "you used n = 32", 'len(cache["X"])')),
+    ("12.5", "n = 32 in bn_backward too", full_global_n_everywhere, WRONG,
+     ("batch of 20", "grads['W2'] is 20/32", "you used n = 32")),
+    ("12.5", "db2 and dW1 wrong: db2 named first", full_db2_and_dw1_wrong, WRONG,
+     "grads['b2'] differs"),
     ("12.5", "a key not in the cache", full_key_error, WRONG, ("KeyError", "dh_pre")),
     ("12.5", "b1 left ...", full_b1_left, TODO, "grads['b1']"),
     ("12.5", "the gradients themselves", {"W1": np.zeros((64, 64))}, WRONG,
