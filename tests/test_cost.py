@@ -1,6 +1,7 @@
 """backproplab.cost: the gradient of an MLP's loss by finite differences and by backprop,
 its exact op counts (lesson 04, "why backprop is cheap"), and the memory the graph keeps."""
 
+import gc
 import math
 
 import pytest
@@ -10,6 +11,8 @@ from backproplab.cost import (
     GradientCost,
     MLPProblem,
     backprop_gradient,
+    best_seconds,
+    best_seconds_each,
     finite_difference_gradient,
     graph_memory,
     graph_size,
@@ -92,6 +95,78 @@ def test_gradient_cost_ratio_property():
     c = GradientCost([1], 5, 10, 12, 10, 1.0, 0.1, 0.0)
     assert c.fd_ops == 100 and c.bp_ops == 22
     assert math.isclose(c.op_ratio, 100 / 22)
+    assert math.isclose(c.time_ratio, 10.0)
+    assert c.fd_values is None and c.bp_values is None  # not counted
+    counted = GradientCost([1], 5, 10, 12, 10, 1.0, 0.1, 0.0, forward_seconds=0.04,
+                           values_per_pass=13)
+    assert (counted.fd_values, counted.bp_values, counted.forward_seconds) == (130, 13, 0.04)
+
+
+def test_values_per_pass_counts_every_value_a_forward_pass_creates(monkeypatch):
+    created = [0]
+    make, init = Value._result, Value.__init__
+
+    def counting_result(*args):
+        created[0] += 1
+        return make(*args)
+
+    def counting_init(self, *args, **kwargs):
+        created[0] += 1
+        init(self, *args, **kwargs)
+
+    cost = measure_gradient_cost([8], repeat=1)
+    assert (cost.values_per_pass, cost.bp_values, cost.fd_values) == (307, 307, 66 * 307)
+    problem = MLPProblem([8])
+    monkeypatch.setattr(Value, "_result", staticmethod(counting_result))
+    monkeypatch.setattr(Value, "__init__", counting_init)
+    problem.loss()
+    assert created[0] == cost.values_per_pass  # every node but the 33 parameters
+    created[0] = 0
+    backprop_gradient(problem.loss, problem.params)
+    assert created[0] == cost.values_per_pass  # backward creates no Value
+
+
+def test_best_seconds_takes_the_fastest_run_with_the_collector_paused():
+    calls, collector = [], []
+
+    def fn():
+        calls.append(1)
+        collector.append(gc.isenabled())
+        sum(range(2000))
+
+    seconds = best_seconds(fn, repeat=3, min_run=0.001)
+    assert 0 < seconds < 0.001
+    assert len(calls) >= 3 and not any(collector)
+    assert gc.isenabled()  # switched back on afterwards
+    gc.disable()
+    try:
+        best_seconds(fn, repeat=1, min_run=0.0)
+        assert not gc.isenabled()  # left as it was
+    finally:
+        gc.enable()
+
+
+def test_best_seconds_each_takes_turns_and_times_each_function():
+    calls = []
+
+    def quick():
+        calls.append("quick")
+
+    def slow():
+        calls.append("slow")
+        sum(range(20000))
+
+    quick_seconds, slow_seconds = best_seconds_each([quick, slow], repeat=3, min_run=0.001)
+    assert 0 < quick_seconds < slow_seconds
+    # after calibrating each, the timed runs alternate: quick's run, slow's run, twice
+    tail = [name for i, name in enumerate(calls) if i == 0 or calls[i - 1] != name][-4:]
+    assert tail == ["quick", "slow", "quick", "slow"]
+
+
+@pytest.mark.parametrize("repeat", [0, 2.5, "3", True])
+def test_best_seconds_rejects_bad_repeat(repeat):
+    with pytest.raises(ValueError, match="best_seconds: repeat must be an int >= 1"):
+        best_seconds(lambda: None, repeat=repeat)
 
 
 def test_graph_memory_keeps_every_node_and_far_more_bytes_than_floats():
@@ -111,6 +186,8 @@ def test_plot_gradient_cost_draws_both_panels():
     fig = plot_gradient_cost(costs)
     ax_ops, ax_time = fig.axes
     assert ax_ops.get_xscale() == ax_ops.get_yscale() == "log"
+    assert ax_ops.get_ylabel() == "ops evaluated"
+    assert ax_time.get_ylabel() == "CPU seconds (best of a few runs)"
     fd_line, bp_line = ax_ops.get_lines()[:2]
     assert list(fd_line.get_ydata()) == [c.fd_ops for c in costs]
     assert list(bp_line.get_ydata()) == [c.bp_ops for c in costs]

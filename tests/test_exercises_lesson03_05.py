@@ -315,7 +315,10 @@ def test_04_mystery_ops_exactly_one_is_broken():
 def test_04_broken_op(sol04):
     assert is_right(lesson04.check_broken_op(sol04.broken_op))
     assert is_right(lesson04.check_broken_op(" Softplus "))
-    assert is_right(lesson04.check_broken_op(lesson04.MYSTERY_OPS["softplus"]))
+    as_op = lesson04.check_broken_op(lesson04.MYSTERY_OPS["softplus"])
+    assert is_right(as_op)
+    assert 'accepted, though the name "softplus" is what was asked' in as_op.message
+    assert "accepted" not in lesson04.check_broken_op("softplus").message
 
 
 @pytest.mark.parametrize("answer, words", [

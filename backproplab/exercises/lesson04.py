@@ -283,9 +283,12 @@ def check_broken_op(answer):
     if name is None:
         return wrong(f"answer with the name of one op, as a string: one of {names}")
     if name == BROKEN:
+        passed_op = "" if isinstance(answer, str) else (
+            f" (You gave the op itself; that is accepted, though the name \"{BROKEN}\" is"
+            " what was asked.)")
         return correct("Right: softplus records 1 / (1 + e**x) = sigmoid(-x) as its local"
                        " derivative instead of sigmoid(x). At x = 0 the two agree (both 0.5),"
-                       " so a gradient check at 0 alone would have missed it.")
+                       " so a gradient check at 0 alone would have missed it." + passed_op)
     op, x, h = MYSTERY_OPS[name], 0.7, 1e-6
     backprop = op(Value(x)).local_grads[0]
     finite = (op(Value(x + h)).data - op(Value(x - h)).data) / (2 * h)
