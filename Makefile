@@ -33,6 +33,11 @@ BENCHES := $(sort $(wildcard benchmarks/bench_*.py))
 # this, also in the kernels nbval and nbconvert start; tqdm.auto / tqdm.notebook in a
 # kernel do NOT (they pass disable=False). `make lab` keeps its bars.
 test notebooks: export TQDM_DISABLE := 1
+# One BLAS thread: on the 2-core machines small matrix products are faster and steadier so
+# (several threads fight over the cores), and printed numbers do not depend on the thread count.
+test notebooks: export OMP_NUM_THREADS := 1
+test notebooks: export OPENBLAS_NUM_THREADS := 1
+test notebooks: export MKL_NUM_THREADS := 1
 
 DOT_HINT := note: the graphviz program "dot" is missing, so graph drawings use a simpler \
 built-in layout; for the graphviz layout install it with: apt-get install graphviz | \
@@ -99,6 +104,8 @@ test-site: site $(UI_STAMP)
 	$(PY) -m pytest tests/ui/test_site.py $(PYTEST_ARGS)
 
 # Re-run every lesson in a fresh kernel and store its outputs (execution counts 1..n).
+# The coalescing preprocessor runs after execution: one print is stored as one text, not
+# split where the kernel happened to flush (which GitHub and nbconvert show as a broken line).
 notebooks: venv
 ifeq ($(NOTEBOOKS),)
 	@echo "no notebooks/[0-9]*.ipynb yet: nothing to execute"
@@ -106,6 +113,7 @@ else
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.kernel_name=python3 \
 		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=600 \
+		--NotebookExporter.preprocessors=nbconvert.preprocessors.CoalesceStreamsPreprocessor \
 		$(NOTEBOOKS)
 endif
 
