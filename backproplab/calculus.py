@@ -62,13 +62,14 @@ def plot_secants(f, df, x0, hs, xlim=None, ax=None):
     return ax.figure
 
 
-def plot_derivative_check(f, dfs, xlim, h=1e-5, n_dots=21):
+def plot_derivative_check(f, dfs, xlim, h=1e-5, n_dots=21, f_label="f(x)"):
     """f (top) and candidate formulas for its derivative (bottom, lines) against the
     central difference (bottom, dots).
 
     dfs: {label: function} of formulas for f'(x), each working on numpy arrays. The
     dots are (f(x + h) - f(x - h)) / 2h at `n_dots` points: a formula whose line runs
-    through every dot is right, one that misses them is wrong.
+    through every dot is right, one that misses them is wrong. f_label names f on the
+    top panel's y axis, e.g. "y = sin(x²)".
     """
     if not dfs:
         raise ValueError("plot_derivative_check: give at least one formula, e.g."
@@ -79,7 +80,7 @@ def plot_derivative_check(f, dfs, xlim, h=1e-5, n_dots=21):
     fig, (top, bottom) = new_figure(2, 1, figsize=(7.5, 5.6), sharex=True,
                                     height_ratios=(1, 2), layout="constrained")
     top.plot(x, f(x), color="black", lw=2)
-    top.set(ylabel="f(x)", title="f (top) and formulas for its slope f'(x) (bottom)")
+    top.set(ylabel=f_label, title=f"{f_label} (top) and formulas for its slope (bottom)")
     colours = [CLASS_COLORS[0], CLASS_COLORS[2], CLASS_COLORS[3], CLASS_COLORS[4]]
     for i, (label, df) in enumerate(dfs.items()):
         bottom.plot(x, df(x), color=colours[i % len(colours)], lw=2, label=label)

@@ -46,6 +46,15 @@ def test_derivative_check_dots_are_central_differences():
     assert [ln.get_label() for ln in bottom.get_lines()][0] == "cos"
 
 
+def test_derivative_check_names_f_on_the_top_panel():
+    fig = plot_derivative_check(np.sin, {"cos": np.cos}, (-1, 1), f_label="y = sin(x)")
+    top = fig.axes[0]
+    assert top.get_ylabel() == "y = sin(x)"
+    assert top.get_title() == "y = sin(x) (top) and formulas for its slope (bottom)"
+    default = plot_derivative_check(np.sin, {"cos": np.cos}, (-1, 1))
+    assert default.axes[0].get_ylabel() == "f(x)"
+
+
 def test_derivative_check_needs_a_formula():
     with pytest.raises(ValueError, match="at least one"):
         plot_derivative_check(np.sin, {}, (-1, 1))

@@ -13,6 +13,9 @@ from .feedback import as_number, compare_functions, correct, diagnose, never_rai
 # ---- Exercise 1.1: the derivative of f(x) = x**3 - 5*x at x = 2 ----
 
 X0 = 2.0
+# The x that the notebook's table check (section 1, just above Exercise 1.1) leaves behind.
+# A learner who writes 3*x**2 - 5 without putting in x = 2 gets f'(0.5) = -4.25.
+LEFTOVER_X = 0.5
 
 
 @never_raises
@@ -33,6 +36,11 @@ def check_derivative(slope):
                      " 3 * 4 = 12."),
         (3 * X0**2, "The -5*x part has a derivative too: -5. Add it to 3*x**2."),
         (3 * X0**2 + 5, "The derivative of -5*x is -5 (the sign stays), so subtract 5."),
+        (3 * X0**2 - 5 * X0, "The derivative of -5*x is -5, not -5*x: the x goes when you"
+                             " differentiate, so f'(x) = 3*x**2 - 5."),
+        (3 * LEFTOVER_X**2 - 5,
+         f"That is f' at some other x: 3*x**2 - 5 with x = {LEFTOVER_X:g}, the x left over"
+         " from the table check above. Put in x = 2: 3*2**2 - 5."),
         (2 * expected, "Twice the slope: check the 3*x**2 term, and that -5*x gives -5."),
         (-expected, "The sign is flipped: 3*x**2 - 5 is positive at x = 2."),
     ]
@@ -153,6 +161,14 @@ CHAIN_HINTS = [
      "Square tanh(u), not u: the derivative of tanh(u) is 1 - tanh(u)**2."),
     (lambda x: 3 * (1 + math.tanh(3 * x + 1) ** 2),
      "The derivative of tanh(u) is 1 - tanh(u)**2 (minus, not plus)."),
+    (lambda x: (1 - math.tanh(3 * x + 1) ** 2) * 3 * x,
+     "The inner derivative du/dx of u = 3x + 1 is the constant 3, not 3x: drop the x."),
+    (lambda x: 3 * (1 - math.tanh(3 * x + 1)) ** 2,
+     "(1 - tanh(u))**2 squares the whole bracket. Square only tanh(u): the derivative of"
+     " tanh(u) is 1 - tanh(u)**2, so write 3 * (1 - tanh(u)**2)."),
+    (lambda x: 1 - math.tanh(3 * x + 1) ** 2 * 3,
+     "Python multiplies before it subtracts, so  1 - tanh(u)**2 * 3  is  1 - 3*tanh(u)**2."
+     " Put brackets around the outer derivative: (1 - tanh(u)**2) * 3."),
     (_g_prime,
      "Your function is close to g'(x) but not exact: it looks like a numerical estimate"
      " (a difference quotient). The exercise asks for the chain rule: the outer derivative"
