@@ -415,9 +415,9 @@ def plot_numerical_derivative_error(f, df, x0, hs=None, ax=None):
     ax.loglog(hs, np.where(central > 0, central, np.nan), "s-", ms=3, color=CLASS_COLORS[1],
               label="central  (f(x+h) - f(x-h)) / 2h")
     ax.axvline(eps**0.5, color=CLASS_COLORS[0], ls=":", lw=1.5,
-               label=f"best h for forward ~ eps^(1/2) = {eps**0.5:.1e}")
+               label=f"estimated best h ≈ eps^(1/2) = {eps**0.5:.1e} (forward)")
     ax.axvline(eps ** (1 / 3), color=CLASS_COLORS[1], ls=":", lw=1.5,
-               label=f"best h for central ~ eps^(1/3) = {eps ** (1 / 3):.1e}")
+               label=f"estimated best h ≈ eps^(1/3) = {eps ** (1 / 3):.1e} (central)")
     ax.text(0.03, 0.05, "rounding error ~ eps / h", transform=ax.transAxes, fontsize=10)
     ax.text(0.97, 0.05, "truncation error ~ h or h²", transform=ax.transAxes, ha="right",
             fontsize=10)
