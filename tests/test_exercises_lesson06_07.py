@@ -254,14 +254,14 @@ def test_train_step_other_correct_spellings():
         loss = cross_entropy(model(X), y)
         loss.backward()
         optimizer.step()
-        return loss  # a one-element Tensor is accepted as a number
+        return float(loss.data)
 
     def zero_grad_last(model, optimizer, X, y):
         loss = cross_entropy(model(X), y)
         loss.backward()
         optimizer.step()
         model.zero_grad()  # clears the gradients for the next call instead
-        return float(loss.data)
+        return np.float64(loss.item())  # a numpy float is a float
 
     def by_hand(model, optimizer, X, y):  # the SGD update written out
         loss = cross_entropy(model(X), y)
@@ -346,6 +346,14 @@ def returns_wrong_number(model, optimizer, X, y):
     return 2 * loss.item()
 
 
+def returns_tensor(model, optimizer, X, y):
+    loss = cross_entropy(model(X), y)
+    model.zero_grad()
+    loss.backward()
+    optimizer.step()
+    return loss
+
+
 def uses_other_model(model, optimizer, X, y):  # ignores its arguments
     from backproplab.nn import MLP
     from backproplab.optim import SGD
@@ -368,6 +376,7 @@ def uses_other_model(model, optimizer, X, y):  # ignores its arguments
     (loss_after_update, ["after the update"]),
     (forgot_return, ["returns None", "return loss.item()"]),
     (returns_text, ["single number"]),
+    (returns_tensor, ["updated correctly", "return loss.item(), a float, not the Tensor"]),
     (returns_wrong_number, ["first call", "instead of the loss"]),
     (broken, ["ZeroDivisionError", "first call"]),
     (lambda model, optimizer: 1.0, ["TypeError"]),  # wrong number of parameters
@@ -404,6 +413,7 @@ def test_steps_per_epoch_uses_the_lesson_split():
     (32, ["batch size"]),
     (1, ["full-batch"]),
     (9, ["whole data set"]),
+    (14, ["14 is the answer for batches of 16", "here the batches are 32"]),
     (6, ["not right yet"]),
     ("seven", ["single number"]),
     (math.inf, ["division by zero"]),
@@ -450,6 +460,20 @@ def test_learning_rate_mistakes(answer, words):
 @pytest.mark.parametrize("answer", [..., None])
 def test_learning_rate_placeholder(answer):
     assert is_not_attempted(lesson07.check_learning_rate(answer))
+
+
+def test_learning_rate_messages_have_no_inner_verdict():
+    for lr in (1.0, 0.3, 3.0, 30.0):  # the notebook's heading already says Correct / Not yet
+        message = lesson07.check_learning_rate(lr).message
+        assert message.startswith(f"With lr = {lr:g}"), message
+        assert "Not yet" not in message and "Reached" not in message
+
+
+def test_learning_rate_diverged_suggests_a_rate_that_works():
+    message = lesson07.check_learning_rate(30.0).message
+    assert "e.g. lr=0.3" not in message  # fit's advice, too slow for 100 steps
+    assert message.endswith("between 0.3 (too slow for 100 steps) and 30, e.g. 1.")
+    assert lesson07.check_learning_rate(1.0).ok  # the rate it suggests passes
 
 
 def test_learning_rate_check_prints_nothing(capsys):
