@@ -194,7 +194,8 @@ class LearningRateSlider:
         else:
             (self.fit_line,) = ax.plot(self.xs, curve, color=TRAIN_COLOR, lw=2,
                                        label=f"after {len(losses)} steps")
-        ax.set(xlabel="x", ylabel="y", title="the data and the model's curve",
+        ax.set(xlabel="x", ylabel="y, and the model's prediction",
+               title="the data and the model's curve",
                ylim=(-1.6, 1.6), xticks=[-1, -0.5, 0, 0.5, 1])
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8, loc="lower right")

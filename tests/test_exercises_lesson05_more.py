@@ -99,6 +99,73 @@ def test_train_step_hints_are_true(sol):
     assert not np.allclose(before, other.get_weights())
 
 
+def test_train_step_must_return_a_plain_number(sol):
+    """A step that returns the Value, or an array, is refused (later cells need a float);
+    a numpy float is a plain number."""
+    def returning(kind):
+        def step(model, X, y, lr):
+            loss = sol.train_step(model, X, y, lr)
+            return {"Value": Value(loss), "array": np.array([loss]),
+                    "numpy": np.float64(loss)}[kind]
+        return step
+
+    assert is_wrong(lesson05.check_train_step(returning("Value")), "returned a Value")
+    assert is_wrong(lesson05.check_train_step(returning("array")), "return loss.data")
+    assert is_right(lesson05.check_train_step(returning("numpy")))
+
+
+def test_train_step_on_a_float_mse_points_back_to_5_5(sol):
+    """An mse that returns a number makes backward() fail: the hint names 5.5, and only
+    that AttributeError gets it."""
+    def step(model, X, y, lr):
+        loss = sol.mse([model(list(r)) for r in X], y).data
+        loss.backward()
+        return loss
+
+    def other(model, X, y, lr):
+        loss = sol.mse([model(list(r)) for r in X], y)
+        loss.backwards()
+        return loss.data
+
+    assert is_wrong(lesson05.check_train_step(step), "your mse (5.5) is not right yet")
+    assert "5.5" not in lesson05.check_train_step(other).message
+
+
+def test_neuron_parameters_order_and_mlp_layers_checked_first(sol):
+    """The bias first is refused with the order spelt out; an MLP built on the library's
+    nn.Layer passes, one built on a wrong Layer is sent back to 5.2."""
+    class BiasFirst(sol.Neuron):
+        def parameters(self):
+            return [self.b] + self.w
+
+    assert is_wrong(lesson05.check_neuron(BiasFirst), "weights first, then the bias")
+
+    class LibraryLayers(sol.MLP):
+        def __init__(self, n_in, hidden, n_out):
+            sizes = [n_in, *hidden, n_out]
+            self.layers = [Layer(a, b, "linear" if k == len(sizes) - 2 else "tanh")
+                           for k, (a, b) in enumerate(zip(sizes, sizes[1:]))]
+
+        def __call__(self, x):
+            for layer in self.layers:
+                x = layer(x)  # nn.Layer gives one output as the Value itself
+            return x if isinstance(x, Value) or len(x) > 1 else x[0]
+
+    assert is_right(lesson05.check_mlp(LibraryLayers))
+
+    class NoBiasLayer(sol.Layer):
+        def parameters(self):
+            return [w for n in self.neurons for w in n.w]
+
+    class OnNoBiasLayer(sol.MLP):
+        def __init__(self, n_in, hidden, n_out):
+            sizes = [n_in, *hidden, n_out]
+            self.layers = [NoBiasLayer(a, b, "linear" if k == len(sizes) - 2 else "tanh")
+                           for k, (a, b) in enumerate(zip(sizes, sizes[1:]))]
+
+    assert is_wrong(lesson05.check_mlp(OnNoBiasLayer), "finish exercise 5.2 first")
+
+
 def test_mse_hints(sol):
     assert is_wrong(lesson05.check_mse(lambda p, t: sum((a - b) ** 2 for a, b in zip(p, t))),
                     "does not divide by n")

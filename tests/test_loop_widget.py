@@ -55,6 +55,7 @@ def test_slider_shows_the_run_of_its_learning_rate(data):
     np.testing.assert_allclose(app.fit_line.get_ydata(), predict_curve(model, app.xs))
     assert app.ax_loss.get_yscale() == "log"
     assert app.ax_loss.get_title() == "loss, learning rate 0.3"
+    assert app.fit_line.axes.get_ylabel() == "y, and the model's prediction"  # as plot_fit
     assert app.summary() == (f"learning rate 0.3: loss {losses[0]:.4g} at step 1,"
                              f" {losses[-1]:.4g} at step 20; it fell at every step: True")
     assert app.status.value == app.summary()

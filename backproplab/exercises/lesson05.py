@@ -263,8 +263,9 @@ class _BareModel:
 @never_raises
 def check_train_step(train_step):
     """Exercise 5.7: train_step(model, X, y, lr) does forward, zero grad, backward, update
-    and returns the loss before the update; compared with `sgd_step` on a small MLP whose
-    .grad holds stale numbers at the start (as after an earlier step)."""
+    and returns the loss before the update as a plain number (loss.data, not the Value);
+    compared with `sgd_step` on a small MLP whose .grad holds stale numbers at the start
+    (as after an earlier step)."""
     X, y, lr, stale = STEP_DATA["X"], STEP_DATA["y"], STEP_DATA["lr"], STEP_DATA["stale"]
     model, twin = _BareModel(seed=3), _BareModel(seed=3)
     for p in model.parameters():
@@ -279,6 +280,13 @@ def check_train_step(train_step):
             return wrong("your train_step calls model.zero_grad(); the MLP you wrote in 5.3 has"
                          " no such method (the library's models do). Zero the gradients"
                          " yourself: for p in model.parameters(): p.grad = 0.0")
+        if "has no attribute 'backward'" in problem.message and \
+                any(f"'{t}' object" in problem.message for t in ("float", "numpy.float64",
+                                                                 "int", "numpy.ndarray")):
+            return wrong("the loss in your train_step is a plain number, so it has no"
+                         " backward(): your mse (5.5) is not right yet (ex.check_mse(mse)"
+                         " says why). Compute the loss with loss_fn (section 4), which is your"
+                         " mse once it is right and the library's mse_loss until then")
         return problem
     got = model.weights()
     close = functools.partial(np.allclose, rtol=1e-9, atol=1e-12)
@@ -308,6 +316,13 @@ def check_train_step(train_step):
                          " as it was; write p.data -= lr * p.grad)")
         return wrong(f"after your step the parameters are {np.round(got, 4)}, but one step of"
                      f" gradient descent gives {np.round(want, 4)}")
+    if isinstance(result, Value):
+        return wrong("the step is right, but you returned a Value (the loss itself); return"
+                     " loss.data, the plain number, which the cells below record and print")
+    if not isinstance(result, (int, float, np.integer, np.floating)) or \
+            isinstance(result, (bool, np.bool_)):
+        return wrong(f"the step is right, but it returned a {type(result).__name__}"
+                     f" ({result!r}); return loss.data, a plain number")
     loss, problem = as_number(result, "what train_step returned")
     if problem is not None:
         return problem

@@ -162,6 +162,10 @@ def _check_neuron(cls):
         params, problem = _parameters(neuron, "Neuron")
         if problem is None:
             problem = _compare_parameters(params, neuron.w, [neuron.b], "Neuron")
+        if problem is None and [id(p) for p in params] != [id(p) for p in neuron.w + [neuron.b]]:
+            problem = wrong("Neuron.parameters() holds the right Values, but in another order:"
+                            " list the weights first, then the bias, self.w + [self.b] (the"
+                            " lesson and the library's nn.Neuron use that order)")
         if problem is not None:
             return problem
         twin = LibNeuron(len(NEURON_W), activation, weights=NEURON_W)
@@ -419,6 +423,8 @@ def _check_mlp(cls):
         sizes = (n_in, *hidden, n_out)
         described = f"MLP({n_in}, {hidden}, {n_out})"
         model, problem = _build(cls, "MLP", n_in, list(hidden), n_out)
+        if problem is None:
+            problem = _layers_first(model)
         if problem is not None:
             return problem
         layers, problem = mlp_layers(model, sizes)
@@ -478,6 +484,22 @@ def _check_mlp(cls):
     return correct("Right: your MLP chains its layers, has a linear output layer, lists all"
                    " its parameters, and matches backproplab's ScalarMLP in outputs and"
                    " gradients.")
+
+
+def _layers_first(model):
+    """Feedback when a class the MLP's layers are made of fails check_layer, or None: a
+    mistake in the Layer (exercise 5.2) is sent back there, not blamed on the MLP."""
+    layers = getattr(model, "layers", None)
+    if not isinstance(layers, (list, tuple)):
+        return None  # mlp_layers says what is missing
+    for layer_cls in dict.fromkeys(type(layer) for layer in layers):
+        if layer_cls is LibLayer:
+            continue
+        verdict = check_layer(layer_cls)
+        if not verdict.ok:
+            return wrong("your MLP is made of your Layer, which is not right yet: finish"
+                         f" exercise 5.2 first ({verdict.message})")
+    return None
 
 
 def _output_layer_hint(layers, twin, inputs, got):

@@ -141,6 +141,11 @@ class NeuronStub(Neuron):
         ...
 
 
+class NeuronBiasFirst(Neuron):
+    def parameters(self):
+        return [self.b] + self.w
+
+
 class NeuronDataParams(Neuron):
     def parameters(self):
         return [p.data for p in self.w + [self.b]]
@@ -158,6 +163,8 @@ CASES += [
     ("5.1", "forgets return", NeuronNoReturn, WRONG, "forget `return`"),
     ("5.1", "raises", NeuronRaises, WRONG, ("AttributeError", "self.bias")),
     ("5.1", "parameters as numbers", NeuronDataParams, WRONG, "Value objects themselves"),
+    ("5.1", "the bias first in parameters()", NeuronBiasFirst, WRONG,
+     ("in another order", "weights first, then the bias", "self.w + [self.b]")),
     ("5.1", "an instance, not the class", Neuron(2), WRONG, "pass the class itself"),
     ("5.1", "the hand-out", NeuronStub, TODO, "Not attempted"),
     ("5.1", "the placeholder", ..., TODO, "Not attempted"),
@@ -322,6 +329,20 @@ class MLPNoReturn(MLP):
             x = layer(x)
 
 
+class MLPLayerTanhOnly(MLP):  # a right MLP on a Layer that drops the activation
+    def __init__(self, n_in, hidden, n_out):
+        sizes = [n_in, *hidden, n_out]
+        self.layers = [LayerTanhOnly(a, b, "linear" if k == len(sizes) - 2 else "tanh")
+                       for k, (a, b) in enumerate(zip(sizes, sizes[1:]))]
+
+
+class MLPLayerNested(MLP):  # a right MLP on a Layer whose parameters() nests lists
+    def __init__(self, n_in, hidden, n_out):
+        sizes = [n_in, *hidden, n_out]
+        self.layers = [LayerNested(a, b, "linear" if k == len(sizes) - 2 else "tanh")
+                       for k, (a, b) in enumerate(zip(sizes, sizes[1:]))]
+
+
 class MLPStub:
     def __init__(self, n_in, hidden, n_out):
         ...
@@ -349,6 +370,10 @@ CASES += [
     ("5.3", "a list of one output", MLPList, WRONG, "return the Value itself"),
     ("5.3", "forgets return", MLPNoReturn, WRONG, "forget `return`"),
     ("5.3", "raises", MLPRaises, WRONG, ("TypeError", "list")),
+    ("5.3", "a Layer that drops the activation", MLPLayerTanhOnly, WRONG,
+     ("finish exercise 5.2 first", "pass the layer's activation")),
+    ("5.3", "a Layer with nested parameters()", MLPLayerNested, WRONG,
+     ("finish exercise 5.2 first", "Layer.parameters() returned a list of lists")),
     ("5.3", "a string", "MLP", WRONG, "pass the class itself"),
     ("5.3", "the hand-out", MLPStub, TODO, "Not attempted"),
     ("5.3", "the placeholder", ..., TODO, "Not attempted"),
@@ -401,7 +426,7 @@ def step(model, X, y, lr):
     return loss.data
 
 
-def step_value(model, X, y, lr):  # returns the Value; zeroes with a list of params
+def step_list(model, X, y, lr):  # zeroes with a list of params, the library's loss
     params = model.parameters()
     loss = mse_loss([model([x]) for (x,) in X], y)
     for p in params:
@@ -409,6 +434,30 @@ def step_value(model, X, y, lr):  # returns the Value; zeroes with a list of par
     loss.backward()
     for p in params:
         p.data = p.data - lr * p.grad
+    return float(loss.data)
+
+
+def step_value(model, X, y, lr):  # returns the Value, not loss.data
+    loss = mse([model(list(row)) for row in X], y)
+    for p in model.parameters():
+        p.grad = 0.0
+    loss.backward()
+    for p in model.parameters():
+        p.data -= lr * p.grad
+    return loss
+
+
+def mse_float(preds, targets):  # a broken 5.5: returns the number
+    return mse(preds, targets).data
+
+
+def step_float_mse(model, X, y, lr):  # the learner's step on their broken mse
+    loss = mse_float([model(list(row)) for row in X], y)
+    for p in model.parameters():
+        p.grad = 0.0
+    loss.backward()
+    for p in model.parameters():
+        p.data -= lr * p.grad
     return loss
 
 
@@ -444,7 +493,10 @@ def step_stub(model, X, y, lr):
 
 CASES += [
     ("5.7", "the reference", step, RIGHT, "forward, zero the gradients, backward, update"),
-    ("5.7", "returns the Value, p.grad = 0", step_value, RIGHT, "Right"),
+    ("5.7", "a list of params, p.grad = 0", step_list, RIGHT, "Right"),
+    ("5.7", "returns the Value", step_value, WRONG, ("returned a Value", "return loss.data")),
+    ("5.7", "on an mse that returns a number", step_float_mse, WRONG,
+     ("your mse (5.5) is not right yet", "loss_fn")),
     ("5.7", "zeroes at the start", _make_step(("zero", "backward", "update")), RIGHT,
      "Right"),
     ("5.7", "gradients not zeroed", _make_step(("backward", "update")), WRONG,
