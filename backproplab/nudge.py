@@ -5,7 +5,7 @@
 `f` builds the graph from Values given by keyword (`f(a=Value(3.0), ...)`) and returns
 its output. The app builds it twice: once at the given numbers, once with one input
 moved by h. It shows the drawing of the nudged graph (the nodes that moved in red),
-a table of every node before and after, and the derivative as sensitivity:
+below it the derivative as sensitivity, then a table of every node before and after:
 
     (y(leaf + h) - y(leaf)) / h   next to   leaf.grad = dy/d(leaf)
 
@@ -64,7 +64,8 @@ class NudgeExplorer:
         self.graph = widgets.HTML(layout={"width": "100%", "overflow": "auto"})
         self.table = widgets.HTML()
         controls = widgets.HBox([self.leaf, self.h], layout={"flex_flow": "row wrap"})
-        self.widget = widgets.VBox([controls, self.text, self.graph, self.table],
+        # the headline sits below the drawing, as in the static picture (static_png)
+        self.widget = widgets.VBox([controls, self.graph, self.text, self.table],
                                    layout={"width": "100%"})
         self.leaf.observe(lambda _: self._show(), names="value")
         self.h.observe(lambda _: self._show(), names="value")

@@ -225,12 +225,28 @@ def test_derivative_reference(sol01):
     (17, ["subtract 5"]),
     (14, ["Twice"]),
     (-7, ["sign is flipped"]),
+    (3 * 2**2 - 5 * 2, ["derivative of -5*x is -5", "not -5*x"]),
+    (3 * 0.5**2 - 5, ["some other x", "x = 0.5", "Put in x = 2"]),
     (7.00006, ["numerical estimate"]),
     (5, ["not right yet"]),
     ([7, 7], ["single number"]),
 ])
 def test_derivative_mistakes(answer, words):
     assert is_wrong(lesson01.check_derivative(answer), *words)
+
+
+def test_derivative_leftover_x_is_the_notebooks():
+    """The leftover-x hint names the x that the table check before Exercise 1.1 sets."""
+    import json
+    import re
+    from pathlib import Path
+
+    notebook = Path(__file__).parents[1] / "notebooks/01-derivatives-and-the-chain-rule.ipynb"
+    cells = json.loads(notebook.read_text())["cells"]
+    sources = ["".join(cell["source"]) for cell in cells]
+    exercise = next(i for i, src in enumerate(sources) if "ex.check_derivative(" in src)
+    assignments = [src for src in sources[:exercise] if re.search(r"^x, h = ", src, re.M)]
+    assert re.search(rf"^x, h = {lesson01.LEFTOVER_X:g}, ", assignments[-1], re.M)
 
 
 @pytest.mark.parametrize("answer", [..., None])
@@ -305,6 +321,9 @@ def test_chain_rule_other_correct_spellings():
     (lambda x: 3 * math.tanh(3 * x + 1), ["not tanh(u)"]),
     (lambda x: 3 * (1 - (3 * x + 1) ** 2), ["Square tanh(u), not u"]),
     (lambda x: 3 * (1 + math.tanh(3 * x + 1) ** 2), ["minus, not plus"]),
+    (lambda x: (1 - math.tanh(3 * x + 1) ** 2) * 3 * x, ["constant 3, not 3x"]),
+    (lambda x: 3 * (1 - math.tanh(3 * x + 1)) ** 2, ["squares the whole bracket"]),
+    (lambda x: 1 - math.tanh(3 * x + 1) ** 2 * 3, ["multiplies before it subtracts"]),
     (lambda x: 2 * (1 - math.tanh(3 * x + 1) ** 2), ["For x = -1", "right answer is"]),
     (lambda x: 1 / x, ["For x = 0", "ZeroDivisionError"]),
 ])
@@ -324,9 +343,10 @@ def test_forward_reference(sol02):
     assert is_right(lesson02.check_forward(sol02.out))
 
 
-def test_forward_accepts_a_value_and_four_digits():
+def test_forward_refuses_the_value_and_accepts_four_digits():
     x, y, z = Value(0.5), Value(-1.5), Value(3.0)
-    assert is_right(lesson02.check_forward(z * (x + y).exp()))
+    assert is_wrong(lesson02.check_forward(z * (x + y).exp()), "math.exp", "don't pass out")
+    assert is_right(lesson02.check_forward((z * (x + y).exp()).data))
     assert is_right(lesson02.check_forward(1.104))
 
 
@@ -338,6 +358,8 @@ def test_forward_accepts_a_value_and_four_digits():
     (3 * math.exp(0.5) - 1.5, ["exp is taken of their sum"]),
     (3 + math.exp(-1), ["not +"]),
     (-3 * math.exp(-1), ["sign"]),
+    (3 * math.exp(2), ["22.17 is z * exp(x - y)", "adds y = -1.5"]),
+    (math.exp(-3), ["0.0498 is exp(z * (x + y))", "after the exp"]),
     (2.0, ["not right yet"]),
 ])
 def test_forward_mistakes(answer, words):
@@ -379,13 +401,15 @@ def local(**changes):
     ({"d_mul_db": 1.0}, ["local derivative of +"]),
     ({"d_mul_da": 2.0}, ["Keep the sign"]),
     ({"d_tanh": math.tanh(0.5)}, ["d_tanh:", "the output"]),
-    ({"d_tanh": 0.75}, ["Square tanh(u), not u"]),
+    ({"d_tanh": 0.75}, ["Square tanh(s), not s"]),
+    ({"d_tanh": 1 - math.tanh(0.7) ** 2}, ["d_tanh: not yet", "u = 0.7", "s = 0.5"]),
+    ({"d_pow": 3 * (-1.3) ** 2}, ["d_pow: not yet", "v = -1.3", "t = 2"]),
     ({"d_tanh": 1 - math.tanh(0.5)}, ["Square the tanh"]),
     ({"d_tanh": 1 + math.tanh(0.5) ** 2}, ["Minus, not plus"]),
     ({"d_pow": 8.0}, ["d_pow:", "the output"]),
     ({"d_pow": 24.0}, ["lowers the exponent"]),
     ({"d_pow": 4.0}, ["forget the 3"]),
-    ({"d_pow": 6.0}, ["v squared"]),
+    ({"d_pow": 6.0}, ["t squared"]),
     ({"d_pow": 13.0}, ["d_pow is 13", "not right yet"]),
     ({"d_pow": "twelve"}, ["single number"]),
     ({"d_tanh": np.array([0.7864, 0.7864])}, ["single number"]),
@@ -399,7 +423,15 @@ def test_local_gradients_placeholders():
     partly = local(d_tanh=..., d_pow=None)
     assert partly.ok is None and "2 of 4 right so far" in partly.message
     assert "d_tanh, d_pow" in partly.message
-    assert is_wrong(local(d_mul_da=3.0, d_pow=...), "d_mul_da:")  # a mistake comes first
+    assert is_wrong(local(d_mul_da=3.0, d_pow=...), "d_mul_da: not yet")  # a mistake comes first
+
+
+def test_local_gradients_one_line_per_answer():
+    lines = local(d_mul_db=-2.0, d_pow=...).message.splitlines()
+    assert lines == ["2 of 4 right so far; one line per answer:", "d_mul_da: right",
+                     "d_mul_db: not yet. d(a*b)/db is the *other* input, a: nudge b by 1 and"
+                     " a*b moves by a.", "d_tanh: right", "d_pow: still ... (to do)"]
+    assert "<br>d_mul_da: right<br>" in local(d_mul_db=-2.0)._repr_html_()
 
 
 def test_graph_counts_reference(sol02):
@@ -422,7 +454,7 @@ def test_graph_counts_match_the_drawing():
     (15, 5, ["Ovals are not nodes"]),
     (9, 5, ["two + nodes"]),
     (5, 5, ["only half"]),
-    (12, 5, ["n_nodes is 12", "count its boxes"]),
+    (12, 5, ["n_nodes is 12", "count its boxes", "draw_graph((x1*w1 + x2*w2 + b).tanh())"]),
     (10, "five", ["single number"]),
 ])
 def test_graph_counts_mistakes(n_nodes, n_leaves, words):

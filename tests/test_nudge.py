@@ -59,6 +59,11 @@ def test_slope_of_the_nudge_next_to_the_gradient(no_dot):
     assert "(L(h) - L) / h = 8.0400" in app.text.value
 
 
+def test_the_headline_sits_below_the_drawing_as_in_the_picture(no_dot):
+    app = NudgeExplorer(L_of, {"a": 3.0, "b": -2.0, "c": 4.0}, leaf="a", h=0.01)
+    assert app.widget.children[1:] == (app.graph, app.text, app.table)
+
+
 def test_setting_the_slider_and_dropdown_changes_what_is_shown(no_dot):
     app = NudgeExplorer(L_of, {"a": 3.0, "b": -2.0, "c": 4.0}, leaf="a", h=0.01)
     app.h.value = 0.001  # the slope closes in on the gradient as h shrinks

@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 
+from backproplab import Value
 from corpus import RIGHT, TODO, WRONG, args
 
 CHECKERS = {"2.1": "check_forward", "2.2": "check_local_gradients",
@@ -25,6 +26,11 @@ CASES = [
     ("2.1", "z inside the exp", math.exp(0.5 - 1.5 * 3), WRONG, "Follow the arrows"),
     ("2.1", "a slip at the exp node", 3 * 0.3697, WRONG, "not right yet"),
     ("2.1", "z added", 3 + math.exp(-1.0), WRONG, "The last op is *"),
+    ("2.1", "x - y", 3 * math.exp(0.5 - -1.5), WRONG, ("22.17 is z * exp(x - y)", "adds y")),
+    ("2.1", "z inside the exp, times the sum", math.exp(3 * (0.5 - 1.5)), WRONG,
+     ("0.0498 is exp(z * (x + y))", "after the exp node")),
+    ("2.1", "out itself, the Value", Value(3.0) * (Value(0.5) + Value(-1.5)).exp(), WRONG,
+     ("compute it from the leaves with math.exp", "don't pass out")),
     ("2.1", "text", "1.1036", WRONG, "not the text"),
     ("2.1", "a list of node values", [-1.0, 0.3679, 1.1036], WRONG, "single number"),
     ("2.1", "the placeholder", ..., TODO, "replace the ..."),
@@ -36,7 +42,14 @@ CASES = [
     ("2.2", "a and b swapped", args(3.0, -2.0, T, 12.0), WRONG, "swapped"),
     ("2.2", "tanh's output", args(-2.0, 3.0, math.tanh(0.5), 12.0), WRONG,
      ("d_tanh", "the output")),
-    ("2.2", "1 - u**2", args(-2.0, 3.0, 1 - 0.25, 12.0), WRONG, "Square tanh(u), not u"),
+    ("2.2", "1 - s**2", args(-2.0, 3.0, 1 - 0.25, 12.0), WRONG, "Square tanh(s), not s"),
+    ("2.2", "tanh at the stale u = 0.7", args(-2.0, 3.0, 1 - math.tanh(0.7) ** 2, 12.0), WRONG,
+     ("d_tanh: not yet", "the u = 0.7 of the central-difference cell", "d_pow: right")),
+    ("2.2", "power at the stale v = -1.3", args(-2.0, 3.0, T, 3 * (-1.3) ** 2), WRONG,
+     ("d_pow: not yet", "5.07 is 3*v**2 at v = -1.3", "t = 2")),
+    ("2.2", "one wrong, one to do", args(-2.0, -2.0, T, ...), WRONG,
+     ("2 of 4 right so far", "d_mul_da: right", "d_mul_db: not yet", "d_tanh: right",
+      "d_pow: still ...")),
     ("2.2", "v**3 itself", args(-2.0, 3.0, T, 8.0), WRONG, ("d_pow", "the output")),
     ("2.2", "3*v**3", args(-2.0, 3.0, T, 24.0), WRONG, "lowers the exponent"),
     ("2.2", "the product a*b", args(-6.0, ..., ..., ...), WRONG, "value of a*b"),
@@ -52,7 +65,7 @@ CASES = [
     ("2.3", "inputs as the only leaves", args(10, 2), WRONG, "weights w1, w2 and the bias b"),
     ("2.3", "every node a leaf", args(10, 10), WRONG, "That is every node"),
     ("2.3", "root counted twice", args(11, 5), WRONG, "One too many"),
-    ("2.3", "an odd count", args(12, 5), WRONG, ("n_nodes is 12", "draw_graph")),
+    ("2.3", "an odd count", args(12, 5), WRONG, ("n_nodes is 12", "draw_graph((x1*w1")),
     ("2.3", "text", args("10", "5"), WRONG, "not the text"),
     ("2.3", "leaves first", args(..., 5), TODO, ("So far so good", "n_nodes")),
     ("2.3", "the placeholders", args(..., ...), TODO, "Not attempted"),
