@@ -116,13 +116,15 @@ def plot_speedup(rows):
     """Two panels: the speed-up against the batch size, and against the hidden width.
 
     `rows` as returned by `measure_speedup`. Both axes are logarithmic; each point is
-    labelled with its speed-up.
+    labelled with its speed-up. The two panels share one y scale, so that their heights
+    can be compared.
     """
     groups = {varied: [r for r in rows if r["varied"] == varied] for varied in ("batch", "width")}
     if not any(groups.values()):
         raise ValueError("plot_speedup: no rows to plot; pass the list that"
                          " measure_speedup returns")
-    fig, axes = new_figure(1, 2, figsize=(11, 4), layout="constrained")
+    fig, axes = new_figure(1, 2, figsize=(11, 4), layout="constrained", sharey=True)
+    every = np.array([r["speedup"] for r in rows])
     panels = [("batch", "batch size (points per pass)", "the batch size, at hidden width {width}",
                TRAIN_COLOR),
               ("width", "hidden width (units in each of the 2 hidden layers)",
@@ -140,7 +142,8 @@ def plot_speedup(rows):
                         ha="center", fontsize=9)
         ax.set_xticks(x, [str(v) for v in x])
         ax.minorticks_off()
-        ax.set_ylim(s.min() / 2, s.max() * 3)
+        ax.set_ylim(every.min() / 2, every.max() * 3)
+        ax.yaxis.set_tick_params(labelleft=True)  # sharey hides the right panel's labels
         ax.set(xlabel=xlabel, ylabel="speed-up (Value time / Tensor time)",
                title="speed-up against " + title.format(**group[0]))
         ax.grid(alpha=0.3, which="both")

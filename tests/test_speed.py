@@ -101,6 +101,9 @@ def test_plot_speedup_draws_two_labelled_panels():
     np.testing.assert_allclose(ax_b.lines[0].get_ydata(), [10.0, 40.0])
     np.testing.assert_allclose(ax_w.lines[0].get_xdata(), [2, 8])
     assert [t.get_text() for t in ax_b.texts] == ["10x", "40x"]
+    # one y scale for both panels, from the smallest (10x) to the largest (40x) speed-up
+    assert ax_b.get_ylim() == ax_w.get_ylim() == pytest.approx((10.0 / 2, 40.0 * 3))
+    assert all(label.get_visible() for label in ax_w.get_yticklabels())
 
 
 def test_plot_speedup_rejects_empty_rows():

@@ -10,6 +10,8 @@ The data of each exercise is defined here (ex.X, ex.dY, ...), so the notebook an
 checker cannot disagree about it.
 """
 
+import contextlib
+
 import numpy as np
 
 from ..tensor import Tensor
@@ -192,6 +194,9 @@ def check_linear_backward(linear_backward):
     """Exercise 6.3: a function (X, W, b, dZ) -> (dX, dW, db) for Z = X @ W + b.
 
     Tried on several layer sizes; each result is compared with what Tensor.backward gives.
+    The exercise asks for numpy formulas, so a function that calls Tensor.backward (seen
+    by watching that method during the call) or returns a Tensor is turned down; a
+    function that copies numbers out of some other engine cannot be told apart.
     """
     try:
         return _check_linear_backward(linear_backward)
@@ -214,7 +219,12 @@ def _check_linear_backward(fn):
     for Xa, Wa, ba, dZa in _linear_cases():
         size = (f"For X of shape {_shape_text(Xa.shape)}, W {_shape_text(Wa.shape)},"
                 f" b {_shape_text(ba.shape)}")
-        result, problem = call_answer(fn, Xa.copy(), Wa.copy(), ba.copy(), dZa.copy())
+        with _watching_tensor_backward() as used:
+            result, problem = call_answer(fn, Xa.copy(), Wa.copy(), ba.copy(), dZa.copy())
+        if used:
+            return wrong("linear_backward called Tensor.backward, so the engine did the work."
+                         " This exercise asks for the three formulas with numpy, without"
+                         " Tensor: dX from dZ and W, dW from X and dZ, db from dZ alone.")
         if problem is not None:
             if problem.ok is None:
                 return not_attempted("linear_backward")
@@ -226,7 +236,11 @@ def _check_linear_backward(fn):
             return wrong("linear_backward should return three arrays, (dX, dW, db); got"
                          f" {type(result).__name__}"
                          + (f" of length {len(result)}" if isinstance(result, (tuple, list))
-                            else ""))
+                            else "") + ".")
+        if any(isinstance(part, Tensor) for part in result):
+            return wrong("linear_backward returned a Tensor; this exercise asks for numpy"
+                         " arrays, computed with numpy, without Tensor (use X, W and dZ as"
+                         " they are).")
         expected = _tensor_backward(Xa, Wa, ba, dZa)
         for name, got, want in zip(("dX", "dW", "db"), result, expected):
             feedback = _check_part(name, got, want, Xa, Wa, dZa, size)
@@ -236,6 +250,23 @@ def _check_linear_backward(fn):
                    " agree with Tensor.backward for every layer size tried, batch 1 and a"
                    " single output included. That is the whole backward pass of a Linear"
                    " layer.")
+
+
+@contextlib.contextmanager
+def _watching_tensor_backward():
+    """A list that becomes non-empty when Tensor.backward is called inside the block."""
+    calls = []
+    original = Tensor.backward
+
+    def watched(self, *args, **kwargs):
+        calls.append(1)
+        return original(self, *args, **kwargs)
+
+    Tensor.backward = watched
+    try:
+        yield calls
+    finally:
+        Tensor.backward = original
 
 
 def _check_part(name, got, want, Xa, Wa, dZa, size):
@@ -248,6 +279,12 @@ def _check_part(name, got, want, Xa, Wa, dZa, size):
     want = np.asarray(want)
     if arr.shape == want.shape and np.allclose(arr, want, rtol=1e-6, atol=1e-9):
         return None
+    if (arr.ndim < want.ndim and arr.size == want.size
+            and np.allclose(arr.reshape(want.shape), want, rtol=1e-6, atol=1e-9)):
+        return wrong(f"{size}, your {name} has the right numbers, but it has shape"
+                     f" {_shape_text(arr.shape)} and {name[1:]} has shape"
+                     f" {_shape_text(want.shape)}: do not squeeze (np.squeeze, .item() and"
+                     " float() drop the axes of length 1).")
     batch = len(Xa)
     shape = f"{name[1:]} has shape {_shape_text(want.shape)}, and so must {name}"
     mistakes = {

@@ -66,6 +66,20 @@ def backward_db_left(X, W, b, dZ):
     return dZ @ W.T, X.T @ dZ, ...
 
 
+def backward_db_squeezed(X, W, b, dZ):  # fine until the layer with a single output
+    return dZ @ W.T, X.T @ dZ, np.squeeze(dZ.sum(axis=0))
+
+
+def backward_by_the_engine(X, W, b, dZ):  # Tensor.backward does the work
+    Xt, Wt, bt = Tensor(X), Tensor(W), Tensor(b)
+    (Xt @ Wt + bt).backward(dZ)
+    return Xt.grad, Wt.grad, bt.grad
+
+
+def backward_tensor_results(X, W, b, dZ):
+    return Tensor(dZ) @ Tensor(W.T), Tensor(X.T) @ Tensor(dZ), Tensor(dZ).sum(axis=0)
+
+
 def backward_stub(X, W, b, dZ):
     # X: (batch, n_in), W: (n_in, n_out), b: (n_out,), dZ: (batch, n_out)
     ...  # replace ... with your code, ending in: return dX, dW, db
@@ -109,6 +123,12 @@ CASES = [
     ("6.3", "two arrays", backward_two, WRONG, "three arrays"),
     ("6.3", "a shape error", backward_no_transpose, WRONG,
      ("ValueError", "dX = dZ @ W", "transpose")),
+    ("6.3", "db squeezed", backward_db_squeezed, WRONG,
+     ("shape () and b has shape (1,)", "do not squeeze")),
+    ("6.3", "Tensor.backward inside", backward_by_the_engine, WRONG,
+     ("called Tensor.backward", "with numpy, without Tensor")),
+    ("6.3", "Tensors returned", backward_tensor_results, WRONG,
+     ("returned a Tensor", "numpy arrays")),
     ("6.3", "db left ...", backward_db_left, TODO, "replace the ... in db"),
     ("6.3", "the placeholder function", backward_stub, TODO, "Not attempted"),
     ("6.4", "the reference", (P - ONEHOT) / 4, RIGHT, "(softmax(z) - onehot) / 4"),
