@@ -59,7 +59,8 @@ def test_stable_lr_accepts_the_solution_and_the_number(sol08):
 @pytest.mark.parametrize("answer, words", [
     (1 / 16, ["1/16", "single step"]),
     (0.25, ["2/8", "16y"]),
-    (1 / 8 + 1e-3, ["not right yet"]),
+    (1 / 8 + 1e-3, ["not right yet", "past -1", "go lower"]),
+    (0.124, ["not right yet", "still inside (-1, 1)", "go higher"]),
     (1.0, ["x direction"]),
     (0.5, ["flat x direction"]),
     (2 / 18, ["balances"]),
@@ -362,6 +363,7 @@ def test_chance_loss_accepts_the_solution_and_close_values(sol10):
     (math.log10(5), ["log base 10"]),
     (-math.log(5), ["sign"]),
     (math.log(2), ["two classes"]),
+    (math.log(3), ["log 3", "3 classes"]),
     (5, ["number of classes"]),
     (0.8, ["guessing wrong"]),
     (-math.log(0.8), ["-log(4/5)"]),

@@ -46,7 +46,9 @@ def check_chance_loss(loss):
         (math.log2(k), "That is log base 2. Cross-entropy uses the natural log: np.log or"
                        " math.log, which give log(5) = 1.609."),
         (math.log10(k), "That is log base 10. Cross-entropy uses the natural log:"
-                        " math.log(5)."),
+                        " np.log(5)."),
+        (math.log(3), "That is log 3, the chance level for 3 classes (the spiral above)."
+                      " This network has 5 classes, each with probability 1/5."),
         (-math.log(k), "The sign: the loss is -log(p) = -log(1/5) = log(5), which is"
                        " positive."),
         (math.log(2), "log 2 is the chance level for two classes (binary cross-entropy)."
