@@ -286,11 +286,14 @@ class BackwardStepper:
         return self._svgs[(k, titled)]
 
     def static_png(self):
-        """The picture for viewers without a kernel: the last frame, every step under it."""
+        """The picture for viewers without a kernel: the last frame, every step under it,
+        the current one (the last) marked with ▶ in red, as in the live list."""
         if self._png is None:
             last = len(self.steps)
+            head, *lines = str(self.explanation).split("\n")  # lines: start, steps 1..last
+            marked = [("▶ " if i == last else "  ") + line for i, line in enumerate(lines)]
             self._png = png_with_lines(drawing_png(self.frame_graph(last, titled=True)),
-                                       str(self.explanation).split("\n"))
+                                       [head] + marked, mark=1 + last)
         return self._png
 
     # ---- display ----
@@ -346,8 +349,9 @@ def drawing_png(graph):
     return graph.pipe(format="png")
 
 
-def png_with_lines(png, lines):
-    """One PNG picture: `png` (a drawing) on top, `lines` of monospace text below it.
+def png_with_lines(png, lines, mark=None):
+    """One PNG picture: `png` (a drawing) on top, `lines` of monospace text below it;
+    the line at index `mark` (if given) in bold red, the current step of a stepper.
 
     The picture a viewer without a kernel shows for an app (BackwardStepper, and the
     NudgeExplorer of lessons 02-03): the drawing and the numbers in one image, so that
@@ -366,7 +370,9 @@ def png_with_lines(png, lines):
     canvas.paste(drawing, (0, 0))
     draw = ImageDraw.Draw(canvas)
     for i, line in enumerate(lines):
-        draw.text((pad, drawing.height + pad + line_h * i), line, font=font, fill="#222222")
+        colour = HIGHLIGHT if i == mark else "#222222"
+        draw.text((pad, drawing.height + pad + line_h * i), line, font=font, fill=colour,
+                  stroke_width=1 if i == mark else 0, stroke_fill=colour)
     buffer = io.BytesIO()  # 64 colours: a quarter of the bytes, no visible change
     canvas.quantize(colors=64).save(buffer, format="png", optimize=True)
     return buffer.getvalue()

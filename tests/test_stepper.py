@@ -311,6 +311,34 @@ def test_png_with_lines_puts_the_text_under_the_drawing():
     assert text_rows(png, 150) == 3
 
 
+def red_rows(png, top):
+    """The pixel rows below `top` of a picture that hold red (marked) pixels."""
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)[top:]
+    red = (rgb[..., 0] > 150) & (rgb[..., 1] < 90) & (rgb[..., 2] < 90)
+    return np.flatnonzero(red.any(axis=1))
+
+
+def test_png_with_lines_marks_one_line_in_red():
+    drawing = Image.new("RGB", (300, 150), "white")
+    buffer = io.BytesIO()
+    drawing.save(buffer, format="png")
+    png = png_with_lines(buffer.getvalue(), ["start", "step 1", "step 2"], mark=1)
+    rows = red_rows(png, 150)
+    assert len(rows) > 0 and text_rows(png, 150) == 3
+    # only inside the second line: 2 device px per CSS px, 10 px padding, 19 px per line
+    assert rows.min() >= 2 * (10 + 19) and rows.max() < 2 * (10 + 2 * 19)
+    assert len(red_rows(png_with_lines(buffer.getvalue(), ["start", "step 1"]), 150)) == 0
+
+
+def test_static_picture_marks_the_last_step_as_current(no_dot):
+    stepper = BackwardStepper(neuron())
+    png = stepper.static_png()
+    top = Image.open(io.BytesIO(drawing_png(stepper.frame_graph(len(stepper.steps))))).height
+    rows = red_rows(png, top)
+    lines = len(str(stepper.explanation).split("\n"))  # title, start, 9 steps: the last marked
+    assert len(rows) > 0 and rows.min() >= 2 * (10 + 19 * (lines - 1))
+
+
 def test_fit_to_width_keeps_text_at_least_10_px():
     styled = fit_to_width('<svg width="1200pt" height="100pt" viewBox="0 0 1200 100"></svg>')
     assert MIN_TEXT_PX == 10

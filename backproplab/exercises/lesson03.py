@@ -1,7 +1,7 @@
 """Checkers for lesson 03 (backpropagation by hand).
 
     from backproplab.exercises import lesson03 as ex
-    ex.check_backward(grad_w1, grad_w2, grad_b)    # exercise 3.1: one neuron, by hand
+    ex.check_backward(ex_grad_w1, ex_grad_w2, ex_grad_b)  # exercise 3.1: one neuron, by hand
     ex.check_fork(grad_a)                          # exercise 3.2: y = a*b + a
     ex.check_neuron_backward(neuron_backward)      # exercise 3.3: the same as a function
 
@@ -11,6 +11,7 @@ the local derivatives along each path times dy/dz = 1 - tanh(z)**2.
 
 import math
 
+from ..value import Value
 from .feedback import (
     Feedback,
     as_number,
@@ -26,6 +27,8 @@ from .feedback import (
 
 # Exercise 3.1: the values of the neuron that the learner differentiates by hand.
 NEURON = {"x1": 0.5, "x2": -1.5, "w1": -2.0, "w2": 0.4, "b": 1.2}
+# The neuron of the lesson's sections 1-4: its gradients are a wrong answer to exercise 3.1.
+LESSON_NEURON = {"x1": 2.0, "x2": -1.5, "w1": 0.6, "w2": 0.2, "b": -0.3}
 # Exercise 3.2: y = a*b + a at these values.
 FORK = {"a": 2.0, "b": 5.0}
 # Exercise 3.3: the inputs the learner's function is run on (the last one saturates tanh).
@@ -81,30 +84,43 @@ def _mistakes(x1, x2, w1, w2, b):
     return out
 
 
+VALUE_WHY = ("you passed a Value, and a Value's number (.data) is a value of the forward pass;"
+             " pass its .grad (a float), e.g. ex_grad_w1 = w1.grad after y.backward()")
+
+
 @never_raises
 def check_backward(grad_w1, grad_w2, grad_b):
     """Exercise 3.1: dy/dw1, dy/dw2 and dy/db of the neuron NEURON, computed by hand."""
     answers = {"w1": grad_w1, "w2": grad_w2, "b": grad_b}
     if all(is_unattempted(a) for a in answers.values()):
-        return not_attempted("grad_w1, grad_w2 and grad_b")
+        return not_attempted("ex_grad_w1, ex_grad_w2 and ex_grad_b")
     expected = neuron_grads(**NEURON)
     hints = _mistakes(**NEURON)
+    old = neuron_grads(**LESSON_NEURON)  # the lesson's numbers, copied by mistake
+    old_why = ("these are the gradients at the lesson's values (x1 = 2, x2 = -1.5, w1 = 0.6,"
+               " w2 = 0.2, b = -0.3); use the new numbers x1 = 0.5, x2 = -1.5, w1 = -2,"
+               " w2 = 0.4, b = 1.2")
+    for name in answers:
+        hints[name].append((old[name], old_why))
     right, problems, todo = [], {}, []  # problems: {message: [names]}, so shared ones group
     for name, answer in answers.items():
         if is_unattempted(answer):
-            todo.append(f"grad_{name}")
+            todo.append(f"ex_grad_{name}")
             continue
-        what = f"Your gradient for {name} (grad_{name})"
+        if isinstance(answer, Value):  # its .data is a value of the neuron, not a gradient
+            problems.setdefault(VALUE_WHY, []).append(f"ex_grad_{name}")
+            continue
+        what = f"Your gradient for {name} (ex_grad_{name})"
         x, problem = as_number(answer, what)
         if problem is None:
             whys = {why for _, why in hints[name]}
             problem = diagnose(x, expected[name], rtol=RTOL, atol=ATOL, what=what,
                                hints=hints[name])
             if problem.message in whys:  # a known mistake: say which value it explains
-                problems.setdefault(problem.message, []).append(f"grad_{name} = {x:.4g}")
+                problems.setdefault(problem.message, []).append(f"ex_grad_{name} = {x:.4g}")
                 continue
         if problem.ok:
-            right.append(f"grad_{name}")
+            right.append(f"ex_grad_{name}")
         else:
             problems.setdefault(problem.message, [])
     problems = [f"{_join(names)}: {why}." if names else why.rstrip(".") + "."
@@ -160,7 +176,7 @@ def _check_neuron_backward(fn):
     if is_unattempted(fn):
         return not_attempted("neuron_backward")
     if not callable(fn):
-        return wrong(f"neuron_backward should be a function, got {type(fn).__name__}")
+        return wrong(f"Your neuron_backward should be a function, not {_a(type(fn).__name__)}.")
     for case in NEURON_CASES:
         result, problem = call_answer(fn, case["x1"], case["x2"], case["w1"], case["w2"],
                                       case["b"])
@@ -173,13 +189,13 @@ def _check_neuron_backward(fn):
         hints = _mistakes(**case)
         args = ", ".join(f"{k}={v:g}" for k, v in case.items())
         for name in KEYS:
-            x, problem = as_number(got[name], f"the entry {name!r}")
+            x, problem = as_number(got[name], f"The entry {name!r}")
             if problem is not None:
                 if problem.ok is None:  # `...` left in one entry
                     return Feedback(None, f"Not attempted yet: the entry {name!r} is still"
                                           " ... ; replace it with your formula.")
                 return problem
-            what = f"for {args}, your gradient for {name}"
+            what = f"For {args}, your gradient for {name}"
             if _close(x, expected[name], 1e-5) and not _close(x, expected[name], EXACT):
                 return wrong(f"{what} is {x:.15g}, close to {expected[name]:.15g} but not"
                              " exact: it looks like a numerical estimate. Write the backward"
@@ -212,17 +228,23 @@ def _as_grad_dict(result):
     Keys may be written "w1" or "grad_w1"."""
     if not isinstance(result, dict):
         kind = type(result).__name__
-        return None, wrong(f"neuron_backward should return a dict with the keys"
-                           f" {', '.join(map(repr, KEYS))}; it returned a {kind}")
+        return None, wrong(f"Your neuron_backward should return a dict with the keys"
+                           f" {', '.join(map(repr, KEYS))}; it returned {_a(kind)}.")
     got = {}
     for key, value in result.items():
         name = key[5:] if isinstance(key, str) and key.startswith("grad_") else key
         got[name] = value
     missing = [k for k in KEYS if k not in got]
     if missing:
-        return None, wrong(f"the dict from neuron_backward has no {_join(map(repr, missing))};"
-                           f" it needs the keys {', '.join(map(repr, KEYS))}")
+        return None, wrong(f"The dict from your neuron_backward has no"
+                           f" {_join(map(repr, missing))}; it needs the keys"
+                           f" {', '.join(map(repr, KEYS))}.")
     return got, None
+
+
+def _a(kind):
+    """'a list', 'an int': the type name with its article."""
+    return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
 
 
 def _join(names):

@@ -3,12 +3,20 @@ backward pass as a function."""
 
 import math
 
+from backproplab import Value
 from corpus import RIGHT, TODO, WRONG, args
 
 CHECKERS = {"3.1": "check_backward", "3.2": "check_fork", "3.3": "check_neuron_backward"}
 
 Z = -2.0 * 0.5 + 0.4 * -1.5 + 1.2  # -0.4
 DZ = 1 - math.tanh(Z) ** 2  # 0.8556
+
+
+def values_after_backward():  # exercise 3.1 done with Values, the Values passed themselves
+    x1, x2, w1, w2, b = (Value(v) for v in (0.5, -1.5, -2.0, 0.4, 1.2))
+    y = (w1 * x1 + w2 * x2 + b).tanh()
+    y.backward()
+    return args(w1, w2, b)
 
 
 def backward(x1, x2, w1, w2, b):
@@ -96,10 +104,19 @@ CASES = [
     ("3.1", "the other factor", args(-2.0 * DZ, 0.4 * DZ, DZ), WRONG,
      ("grad_w1 = -1.711", "gradient of x1")),
     ("3.1", "b's gradient 0", args(0.5 * DZ, -1.5 * DZ, 0), WRONG,
-     ("grad_w1 and grad_w2 are right", "not 0")),
+     ("ex_grad_w1 and ex_grad_w2 are right", "not 0")),
     ("3.1", "b's gradient b * dy/dz", args(0.5 * DZ, -1.5 * DZ, 1.2 * DZ),
      WRONG, "is 1, not b"),
     ("3.1", "text", args("0.4278", -1.283, 0.8556), WRONG, "not the text"),
+    ("3.1", "the Values, not their .grad", values_after_backward(), WRONG,
+     ("ex_grad_w1, ex_grad_w2 and ex_grad_b: you passed a Value", "pass its .grad (a float)")),
+    ("3.1", "one Value, two .grad", args(0.5 * DZ, Value(-1.5 * DZ), DZ), WRONG,
+     ("ex_grad_w1 and ex_grad_b are right", "ex_grad_w2: you passed a Value")),
+    ("3.1", "the lesson's gradients", args(1.4232, -1.0674, 0.7116), WRONG,
+     ("gradients at the lesson's values", "use the new numbers")),
+    ("3.1", "the lesson's grad_w1", args(1.4232, -1.283, 0.8556), WRONG,
+     ("ex_grad_w2 and ex_grad_b are right", "ex_grad_w1 = 1.423: these are the gradients at the"
+                                      " lesson's values")),
     ("3.1", "two of three", args(0.4278, -1.283, ...), TODO,
      ("are right", "Not attempted yet", "grad_b")),
     ("3.1", "the placeholders", args(..., ..., ...), TODO, "Not attempted"),
@@ -120,11 +137,15 @@ CASES = [
     ("3.3", "node by node", backward_node_by_node, RIGHT, "right"),
     ("3.3", "central differences", backward_numerical, WRONG,
      ("numerical estimate", "backward pass")),
-    ("3.3", "no tanh step", backward_no_tanh, WRONG, "left out the tanh step"),
+    ("3.3", "no tanh step", backward_no_tanh, WRONG,
+     ("For x1=0.5, x2=-1.5", "left out the tanh step")),
     ("3.3", "factors swapped", backward_swapped, WRONG, "gradient of x1"),
     ("3.3", "forgets return", backward_no_return, WRONG, "did you forget `return`"),
-    ("3.3", "a tuple", backward_tuple, WRONG, ("should return a dict", "tuple")),
-    ("3.3", "three keys", backward_three_keys, WRONG, "has no 'x1' and 'x2'"),
+    ("3.3", "a tuple", backward_tuple, WRONG,
+     ("Your neuron_backward should return a dict", "it returned a tuple.")),
+    ("3.3", "three keys", backward_three_keys, WRONG,
+     ("The dict from your neuron_backward has no 'x1' and 'x2'", "'x2'.")),
+    ("3.3", "a number, not a function", 42, WRONG, "should be a function, not an int."),
     ("3.3", "a NameError", backward_typo, WRONG, ("NameError", "grad_z", "line")),
     ("3.3", "an entry left ...", backward_entry_left, TODO, "'x1' is still ..."),
     ("3.3", "the placeholder function", backward_stub, TODO, "Not attempted"),
