@@ -64,7 +64,19 @@ def check_stable_lr(lr_max):
         return correct("Right: y is multiplied by 1 - 16 lr each step, which stays within"
                        " [-1, 1] up to lr = 2/16 = 0.125. The x direction could take"
                        " lr = 1, but the steep direction sets the limit.")
+    if feedback.message.endswith("not right yet.") and 0 < x < np.inf:
+        return wrong(f"{feedback.message} {_too_low_or_high(x)}")
     return feedback
+
+
+def _too_low_or_high(lr, b=B):
+    """Where y's factor 1 - 2b lr lies at the learner's lr: inside (-1, 1) or past -1."""
+    factor = 1 - 2 * b * lr
+    if abs(factor) < 1:
+        return (f"At lr = {lr:g} the factor 1 - 16 lr = {factor:.4g} is still inside (-1, 1),"
+                " so y still shrinks: go higher.")
+    return (f"At lr = {lr:g} the factor 1 - 16 lr = {factor:.4g} is past -1, so |y| grows"
+            " at every step: go lower.")
 
 
 # ---- a learner's update function against the library, step by step ----
