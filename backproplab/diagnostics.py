@@ -118,6 +118,17 @@ def grad_stats(model):
 # ---------- activations and the gradients flowing into them ----------
 
 
+def dead_units(model, X):
+    """How many units of each hidden layer are dead on X: their input z = xw + b (after
+    BatchNorm, if any) is <= 0 for every sample, so a relu passes no gradient back to
+    their weights. One count per hidden layer, from the input side (lesson 09, 10)."""
+    if not hasattr(model, "layer_outputs"):
+        raise TypeError(f"dead_units needs a model with layer_outputs(x), such as an MLP;"
+                        f" got {type(model).__name__}")
+    hidden = model.layer_outputs(X)[:-1]  # the last layer is the output layer
+    return [int(np.all(z.data <= 0, axis=0).sum()) for _, z, _ in hidden]
+
+
 class ActivationRecorder:
     """Keep every layer's outputs of one forward pass, to inspect them after backward.
 

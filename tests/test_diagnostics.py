@@ -371,3 +371,19 @@ def test_initial_loss_tolerance_and_errors():
         dg.check_initial_loss(model, X, y, "l1")
     with pytest.raises(ValueError, match="do not match"):
         dg.check_initial_loss(model, X, y[:10], "bce")
+
+
+def test_dead_units_counts_units_whose_input_is_never_positive():
+    from backproplab.diagnostics import dead_units
+
+    model = MLP(2, [3, 2], 1, seed=0)
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    assert len(dead_units(model, X)) == 2  # one count per hidden layer
+    layer = model.layers[0]
+    layer.b.data[...] = [-100.0, 0.0, -100.0]  # units 1 and 3: z <= 0 for every point
+    layer.W.data[...] = 0.0  # unit 2: z == 0 for every point, also dead
+    assert dead_units(model, X)[0] == 3
+    layer.b.data[...] = [100.0, 0.0, -100.0]
+    assert dead_units(model, X)[0] == 2
+    with pytest.raises(TypeError, match="dead_units needs a model with layer_outputs"):
+        dead_units(object(), X)
