@@ -3,7 +3,8 @@
 `plots.plot_training_curves` clears and rebuilds its axes, which is fine for a lesson's
 figure but costs a widget most of its redraw time (new ticks, legend placement, title
 layout). `LiveCurves` makes its lines once and afterwards only changes their data and
-the axes' limits (lesson 09).
+the axes' limits (lesson 09). The legends are opaque and stay in place, so a live frame
+can paste their pixels instead of drawing them again.
 
     loss       train (line), validation (dots), and in grey the run before "Same start"
     accuracy   train and validation, fraction correct
@@ -42,10 +43,12 @@ class LiveCurves:
                                    label=f"layer {i + 1}")[0] for i in range(n_layers)]
         self._previous_label = None
         self.previous.set_visible(False)
-        ax_loss.legend(handles=[self.loss, self.val_loss], loc="upper right", fontsize=7)
-        ax_acc.legend(loc="lower right", fontsize=7)
+        ax_loss.legend(handles=[self.loss, self.val_loss], loc="upper right", fontsize=7,
+                       framealpha=1)
+        ax_acc.legend(loc="lower right", fontsize=7, framealpha=1)
         if 1 < n_layers <= 6:
-            ax_grad.legend(loc="upper right", fontsize=7, ncol=min(n_layers, 3))
+            ax_grad.legend(loc="upper right", fontsize=7, ncol=min(n_layers, 3),
+                           framealpha=1)
 
     def update(self, history, layer_grad_norms, previous=None, previous_label=""):
         """Show `history` (and the grey `previous` History, if any, called previous_label)."""
@@ -56,6 +59,10 @@ class LiveCurves:
         self.val_loss.set_marker("o" if len(h.val_loss) <= 50 else "")
         self.acc.set_data(h.steps, h.accuracy)
         self.val_acc.set_data(h.val_steps, h.val_accuracy)
+        single = "o" if len(h.steps) == 1 else ""  # a line through one point draws nothing
+        for line in (self.loss, self.acc, *self.grads):
+            line.set_marker(single)
+            line.set_markersize(4)
         label = (f"before: {previous_label}" if previous_label else "run before") \
             if previous is not None else None
         if label != self._previous_label:  # the legend lists the grey line only when shown
@@ -64,9 +71,10 @@ class LiveCurves:
             if previous is not None:
                 self.previous.set_label(label)
             shown = [ln for ln in (self.previous, self.loss, self.val_loss) if ln.get_visible()]
-            ax_loss.legend(handles=shown, loc="upper right", fontsize=7)
+            ax_loss.legend(handles=shown, loc="upper right", fontsize=7, framealpha=1)
         if previous is not None:
             self.previous.set_data(previous.steps, previous.loss)
+            self.previous.set_marker("o" if len(previous.steps) == 1 else "")
         norms = np.asarray(layer_grad_norms, dtype=float).reshape(len(h.steps),
                                                                   len(self.grads))
         for i, line in enumerate(self.grads):

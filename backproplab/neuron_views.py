@@ -136,6 +136,24 @@ def unit_mosaic(hidden, n=GRID, max_units=MAX_UNITS):
     return image, shown
 
 
+def upsample_bilinear(image, height, width):
+    """An (n, m, c) image resized to (height, width, c) by bilinear interpolation between
+    pixel centres, as matplotlib's "bilinear" draws it: two small matrix products."""
+
+    def weights(n, size):  # (size, n): output pixel <- its two nearest input pixels
+        s = np.clip((np.arange(size) + 0.5) * n / size - 0.5, 0, n - 1)
+        lo = np.minimum(s.astype(int), n - 2) if n > 1 else np.zeros(size, int)
+        frac = (s - lo).astype(np.float32)
+        w = np.zeros((size, n), np.float32)
+        w[np.arange(size), lo] = 1 - frac
+        if n > 1:
+            w[np.arange(size), lo + 1] += frac
+        return w
+
+    wy, wx = weights(image.shape[0], height), weights(image.shape[1], width)
+    return np.dstack([wy @ image[..., k] @ wx.T for k in range(image.shape[2])])
+
+
 class PlaneView:
     """The decision regions (on `ax_regions`) and the unit tiles (in `.unit_figure`, a
     figure of its own sized to the tiles) of a model.
@@ -188,6 +206,24 @@ class PlaneView:
         self._draw_boundary(scores)
         self._draw_units(hidden)
         return scores
+
+    def changing_artists(self):
+        """What a live frame redraws over the cached background: the regions, the boundary,
+        the points on top of them, the frame, the NaN message and the title."""
+        ax = self.ax
+        return [self.regions, *ax.collections, *ax.spines.values(), self.nan_text, ax.title]
+
+    def paste_regions(self, pixels, figure_height):
+        """Write the decision regions straight into a figure's (h, w, 4) pixel buffer,
+        over the axes' box: the same picture as drawing `regions`, without matplotlib's
+        general image pipeline (a third of a full redraw)."""
+        box = self.ax.bbox
+        r0, r1 = int(round(figure_height - box.y1)), int(round(figure_height - box.y0))
+        c0, c1 = int(round(box.x0)), int(round(box.x1))
+        rgb = np.asarray(self.regions.get_array(), np.float32)[::-1]  # top row first
+        pixels[r0:r1, c0:c1, :3] = (255 * upsample_bilinear(rgb, r1 - r0, c1 - c0) + 0.5
+                                    ).astype(np.uint8)
+        pixels[r0:r1, c0:c1, 3] = 255
 
     def _draw_boundary(self, scores):
         if self._boundary is not None:

@@ -5,9 +5,10 @@ the playground's picture is while it trains.
    as a multiple of the hand-written numpy moons step (the floor of bench_engine.py).
 2. One OptimizerRace update (4 optimizers x 200 steps), redraw included.
 3. One playground redraw (grid evaluation, unit tiles, curves, two pictures at 2x: JPEG
-   frames while training, PNG for the picture that stays) for the default network and the
-   largest (six layers of 256), next to a bare matplotlib draw of the same two figures
-   with nothing changed (the floor: what any redraw costs).
+   frames while training, drawn over a cached background of the parts that stay; PNG for
+   the picture that stays) for the default network and the largest (six layers of 256),
+   next to a bare matplotlib draw of the same two figures with nothing changed (the
+   floor of a full redraw; a live frame can go below it).
 4. Pictures per second while Train runs 1000 steps, default and largest network.
 
 Targets (issue 17 and "Widget exploration"): playground run <= 0.5 s, race <= 0.2 s,
@@ -91,6 +92,8 @@ def main():
         rows.append((f"pictures/s training 1000 steps, {name}", rate,
                      f"run took {seconds:.1f} s", ">= 5 /s" if hidden == "16,16" else "",
                      -5 if hidden == "16,16" else None))
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"load average (1, 5, 15 min): {load} on {os.cpu_count()} cores")
     print(f"{'action':<46}{'value':>9}  {'compared with':<22}target")
     for name, value, note, target_text, target in rows:
         if target is None:

@@ -167,8 +167,9 @@ def test_summary_is_the_text_form(pg):
     assert bundle["text/plain"].startswith("TrainingPlayground: moons, MLP 2-16-16-1 relu,"
                                            " Adam lr=0.01; step 10, loss ")
     assert "image/png" in bundle
-    # a 2x picture, shown at half its pixel width
-    assert metadata["image/png"]["width"] == pg.figure.get_figwidth() * 72
+    # a 2x picture (the figure, the unit tiles below it), shown at half its pixel width
+    assert metadata["image/png"]["width"] == max(pg.figure.get_figwidth() * 72,
+                                                 pg.unit_figure.get_figwidth() * 72)
 
 
 @pytest.mark.parametrize("text, sizes", [("16,16", [16, 16]), (" 3 ", [3]), ("", [])])
@@ -350,20 +351,32 @@ def test_unit_views_show_every_hidden_layer(pg):
 def test_redraw_costs_about_the_same_whatever_the_network_size():
     import time
 
-    def best_redraw(pg):
-        times = []
-        for _ in range(5):  # the best of five: the least disturbed by other work
-            start = time.perf_counter()
-            pg._draw(live=True)
-            times.append(time.perf_counter() - start)
-        return min(times)
+    def redraw(pg):
+        start = time.process_time()  # this process's CPU time: less disturbed by others
+        pg._draw(live=True)
+        return time.process_time() - start
 
     small = TrainingPlayground(steps=2)
     large = TrainingPlayground(hidden="256,256,256,256,256,256", lr=0.0003, steps=2)
     small.train()
     large.train()
     assert len(large.view.unit_texts) == 6
-    assert best_redraw(large) < 3 * best_redraw(small)  # about 1.2x; the bench checks 0.15 s
+    # alternating, the best of seven each: both see the same load from other work
+    import gc
+
+    try:  # one BLAS thread, as the bench: waiting BLAS threads would count as CPU time
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        from contextlib import nullcontext as threadpool_limits
+    gc.collect()  # not during the timing: the earlier tests' figures are still about
+    gc.disable()
+    try:
+        with threadpool_limits(1):
+            times = [(redraw(small), redraw(large)) for _ in range(7)]
+    finally:
+        gc.enable()
+    best_small, best_large = (min(t) for t in zip(*times))
+    assert best_large < 3 * best_small  # about 1.5x; the bench checks 0.15 s
 
 
 def test_regions_show_the_models_classes(pg):
@@ -426,3 +439,90 @@ def test_after_a_divergence_the_gradient_rows_match_the_kept_history():
     pg.controls["lr"].value = 0.01
     pg.train(steps=5)  # carries on from the kept weights
     assert len(pg.layer_grad_norms) == len(pg.history.steps)
+
+
+# ---------- issue 17 follow-ups ----------
+
+
+def test_the_static_picture_holds_the_figure_and_the_unit_tiles(pg):
+    import base64
+    import io
+
+    from PIL import Image
+
+    pg.train(steps=3)
+    bundle, metadata = pg._repr_mimebundle_()
+    static = Image.open(io.BytesIO(base64.b64decode(bundle["image/png"])))
+    figure = Image.open(io.BytesIO(pg._png))
+    units = Image.open(io.BytesIO(pg._unit_png))
+    assert static.size == (max(figure.width, units.width), figure.height + units.height)
+    pixels = np.asarray(static.convert("RGB"))
+    np.testing.assert_array_equal(pixels[:figure.height, :figure.width], np.asarray(figure))
+    np.testing.assert_array_equal(pixels[figure.height:, :units.width], np.asarray(units))
+    assert metadata["image/png"]["width"] == static.width // 2  # shown at its CSS size
+    pg.train(steps=2)  # a new picture after training, not the cached one
+    assert pg._repr_mimebundle_()[0]["image/png"] != bundle["image/png"]
+
+
+def test_the_divergence_message_stays_clear_of_the_panel_titles(pg):
+    pg.controls["lr"].value = 10.0
+    pg.train(steps=50)
+    pg.figure.canvas.draw()
+    renderer = pg.figure.canvas.get_renderer()
+    message = pg.figure._suptitle.get_window_extent(renderer)
+    assert message.width > 0 and len(pg.figure.get_suptitle()) <= 125
+    for ax in (pg.ax_regions, pg.ax_loss):
+        title = ax.title.get_window_extent(renderer)
+        assert message.y0 > title.y1, ax.get_title()  # above the title, not over it
+    assert message.x0 >= 0 and message.x1 <= pg.figure.bbox.width  # on the figure
+
+
+def test_one_step_draws_markers_so_the_points_are_visible(pg):
+    pg.step()
+    for line in (pg.curves.loss, pg.curves.acc, *pg.curves.grads):
+        assert line.get_marker() == "o"
+        assert list(line.get_xdata()) == [1]
+    assert list(pg.curves.loss.get_ydata()) == pg.history.loss
+    pg.step()  # two points make a visible line: no markers
+    assert pg.curves.loss.get_marker() in ("", "None") and len(pg.curves.loss.get_xdata()) == 2
+
+
+@pytest.mark.parametrize("draw_cost, interval", [(0.0, 0.15), (0.1, 0.15), (0.15, 0.1875),
+                                                 (0.4, 0.5)])
+def test_redraw_interval_allows_more_than_5_pictures_a_second(draw_cost, interval):
+    from backproplab.playground import redraw_interval
+
+    assert redraw_interval(draw_cost) == pytest.approx(interval)
+    if draw_cost <= 0.15:
+        assert 1 / redraw_interval(draw_cost) > 5
+
+
+def test_a_live_frame_drawn_over_the_cached_background_equals_a_full_draw(pg):
+    import io
+
+    from PIL import Image
+
+    pg.train(steps=30)
+    pg._draw(live=True)  # caches the background
+    pg.controls["lr"].value = 10.0
+    pg.train(steps=20)  # new regions, curves, and a divergence message above them
+    assert pg.figure.get_suptitle()
+    frame = np.asarray(Image.open(io.BytesIO(pg._live_picture()))).astype(int)
+    pg.figure.canvas.draw()
+    full = np.asarray(pg.figure.canvas.buffer_rgba())[..., :3].astype(int)
+    assert frame.shape == full.shape
+    difference = np.abs(frame - full).max(axis=-1)
+    assert difference.mean() < 2  # JPEG noise
+    assert (difference > 60).mean() < 0.001  # no artist missing or left over
+    pg.controls["hidden"].value = "4"
+    pg.reset()
+    assert pg._background is None  # new panels: the next frame draws a new background
+
+
+def test_upsample_bilinear_matches_interpolation_between_pixel_centres():
+    from backproplab.neuron_views import upsample_bilinear
+
+    image = np.array([[0.0, 1.0]], np.float32)[..., None]  # (1, 2, 1)
+    out = upsample_bilinear(image, 1, 4)[0, :, 0]  # centres at 0.25, 0.75, 1.25, 1.75 px
+    np.testing.assert_allclose(out, [0.0, 0.25, 0.75, 1.0])
+    assert upsample_bilinear(np.ones((3, 5, 3), np.float32), 7, 9).shape == (7, 9, 3)

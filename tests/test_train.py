@@ -385,9 +385,13 @@ def test_progress_bar_is_off_when_asked_or_under_tqdm_disable(monkeypatch):
     for value in ("1", "true", "yes"):
         monkeypatch.setenv("TQDM_DISABLE", value)  # tqdm.auto's notebook bar would ignore it
         assert progress_bar(5, True) is None
-    monkeypatch.setenv("TQDM_DISABLE", "0")
+    monkeypatch.delenv("TQDM_DISABLE")
     bar = progress_bar(5, True, desc="timing")
-    assert bar is not None and bar.desc == "timing"
+    assert bar.desc == "timing"
+    bar.close()
+    monkeypatch.setenv("TQDM_DISABLE", "0")  # "0" means: not disabled
+    bar = progress_bar(5, True)
+    assert bar is not None
     bar.close()
 
 
