@@ -17,7 +17,6 @@ from .feedback import (
     call_answer,
     checker_error,
     correct,
-    is_stub,
     is_unattempted,
     learner_error,
     never_raises,
@@ -33,6 +32,7 @@ from .lesson04_grown import (  # exercises 4.3 and 4.4, the ops that grow the en
     _number,
     check_tanh_from_exp,
     check_tiny_div,
+    tiny_method,
 )
 
 __all__ = ["check_pow_local_grad", "check_tiny_pow", "check_tiny_div", "check_tanh_from_exp",
@@ -128,19 +128,9 @@ def check_tiny_pow(cls):
 
 
 def _check_tiny_pow(cls):
-    if is_unattempted(cls):
-        return not_attempted("the call: pass your class, ex.check_tiny_pow(TinyValue)")
-    if not isinstance(cls, type):
-        return wrong(f"pass the class itself, ex.check_tiny_pow(TinyValue); got a"
-                     f" {type(cls).__name__}")
-    pow_method = getattr(cls, "__pow__", None)
-    if pow_method is None:
-        return not_attempted("tiny_pow, then run TinyValue.__pow__ = tiny_pow")
-    if is_stub(pow_method):
-        return not_attempted("the function")
-    if not callable(getattr(cls, "backward", None)):
-        return wrong(f"{cls.__name__} has no backward method yet: run the cells of step 4"
-                     " (backward) above first")
+    pow_method, missing = tiny_method(cls, "check_tiny_pow", "__pow__", "tiny_pow")
+    if missing is not None:
+        return missing
     # the pow node alone: its data, parents and local derivative
     a = cls(1.5)
     out, problem = call_answer(pow_method, a, 2)

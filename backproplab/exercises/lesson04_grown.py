@@ -19,6 +19,26 @@ from .feedback import (
     wrong,
 )
 
+
+def tiny_method(cls, checker, dunder, function):
+    """The learner's `function`, installed on their TinyValue class as `cls.<dunder>`, and
+    None; or None and the Feedback that says what is still missing (exercises 4.2, 4.3)."""
+    if is_unattempted(cls):
+        return None, not_attempted(f"the call: pass your class, ex.{checker}(TinyValue)")
+    if not isinstance(cls, type):
+        return None, wrong(f"pass the class itself, ex.{checker}(TinyValue); got a"
+                           f" {type(cls).__name__}")
+    method = getattr(cls, dunder, None)
+    if method is None:
+        return None, not_attempted(f"{function}, then run TinyValue.{dunder} = {function}")
+    if is_stub(method):
+        return None, not_attempted("the function")
+    if not callable(getattr(cls, "backward", None)):
+        return None, wrong(f"{cls.__name__} has no backward method yet: run the cells of"
+                           " step 4 (backward) above first")
+    return method, None
+
+
 # ---- exercise 4.3: / for TinyValue ----
 
 # Expressions built the same way with the learner's class and with backproplab's Value.
@@ -59,19 +79,9 @@ def check_tiny_div(cls):
 
 
 def _check_tiny_div(cls):
-    if is_unattempted(cls):
-        return not_attempted("the call: pass your class, ex.check_tiny_div(TinyValue)")
-    if not isinstance(cls, type):
-        return wrong(f"pass the class itself, ex.check_tiny_div(TinyValue); got a"
-                     f" {type(cls).__name__}")
-    div = getattr(cls, "__truediv__", None)
-    if div is None:
-        return not_attempted("tiny_truediv, then run TinyValue.__truediv__ = tiny_truediv")
-    if is_stub(div):
-        return not_attempted("the function")
-    if not callable(getattr(cls, "backward", None)):
-        return wrong(f"{cls.__name__} has no backward method yet: run the cells of step 4"
-                     " (backward) above first")
+    div, missing = tiny_method(cls, "check_tiny_div", "__truediv__", "tiny_truediv")
+    if missing is not None:
+        return missing
     a, b = cls(3.0), cls(2.0)
     out, problem = call_answer(div, a, b)
     if problem is not None:
