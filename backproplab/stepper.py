@@ -75,6 +75,10 @@ class BackwardExplanation:
     """
 
     def __init__(self, root):
+        if not hasattr(root, "parents"):
+            raise TypeError(f"explain_backward / BackwardStepper: root must be the output Value or"
+                            f" Tensor of an expression, e.g. BackwardStepper(y) after"
+                            f" y = (x * w + b).tanh(); got {type(root).__name__} {root!r}")
         order = topological_sort(root)
         self.root, self.order = root, order
         self.names = [node_name(node, i) for i, node in enumerate(order)]

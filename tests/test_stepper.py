@@ -364,3 +364,12 @@ def test_stepper_with_dot():
     assert stepper.graph.value.startswith("<svg")
     png = stepper.static_png()
     assert Image.open(io.BytesIO(png)).width // 2 == png_width(png) >= 1000  # 2x, 857 pt
+
+
+@pytest.mark.parametrize("root", [3.0, None, [1, 2]])
+def test_a_root_that_is_not_a_node_is_a_clear_error(root):
+    with pytest.raises(TypeError, match="BackwardStepper: root must be the output Value or"
+                                        " Tensor of an expression"):
+        BackwardStepper(root)
+    with pytest.raises(TypeError, match="explain_backward"):
+        explain_backward(root)
