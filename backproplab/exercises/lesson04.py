@@ -18,7 +18,6 @@ from .feedback import (
     checker_error,
     correct,
     is_unattempted,
-    learner_error,
     never_raises,
     not_attempted,
     wrong,
@@ -32,6 +31,7 @@ from .lesson04_grown import (  # exercises 4.3 and 4.4, the ops that grow the en
     _number,
     check_tanh_from_exp,
     check_tiny_div,
+    compare_with_value,
     tiny_method,
 )
 
@@ -154,25 +154,9 @@ def _check_tiny_pow(cls):
                      " (exercise 4.1) first, or write k * self.data ** (k - 1) directly")
     # whole expressions, backward included
     for description, leaves, f in POW_EXPRESSIONS:
-        mine = [cls(v) for v in leaves]
-        theirs = [Value(v) for v in leaves]
-        out, problem = call_answer(f, *mine)
+        problem = compare_with_value(cls, description, leaves, f, _pow_hint)
         if problem is not None:
             return problem
-        reference = f(*theirs)
-        reference.backward()
-        try:
-            out.backward()
-        except Exception as e:
-            return wrong(f"backward on {description}: {learner_error(e)}")
-        if not _close(_number(out.data), reference.data):
-            return wrong(f"{description}: the result's data is {_number(out.data):.6g}, but"
-                         f" should be {reference.data:.6g}")
-        for name, m, t in zip("ab", mine, theirs):
-            g = _number(m.grad)
-            if not _close(g, t.grad):
-                return wrong(f"{description}: backward gives d/d{name} = {g:.6g}, but it is"
-                             f" {t.grad:.6g}. {_pow_hint(cls)}")
     return correct("Right: your ** records k * a**(k-1), and backward through it matches"
                    " backproplab's Value on every expression, the fork a ** 3 * a included.")
 

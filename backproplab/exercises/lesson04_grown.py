@@ -101,32 +101,48 @@ def _check_tiny_div(cls):
         return wrong(f"for a = 3, b = 2, (a / b).data is {got:.6g}: the forward value should be"
                      " self.data / other.data = 1.5")
     for description, leaves, f in DIV_EXPRESSIONS:
-        mine = [cls(v) for v in leaves]
-        theirs = [Value(v) for v in leaves]
-        out, problem = call_answer(f, *mine)
+        problem = compare_with_value(cls, description, leaves, f, _div_hint, _div_call_problem)
         if problem is not None:
-            if "has no attribute 'data'" in problem.message and ("'int'" in problem.message
-                                                                 or "'float'" in problem.message):
-                return wrong(f"{description}: {problem.message}. A plain number must first"
-                             f" become a {cls.__name__}, as in __mul__: other = other if"
-                             f" isinstance(other, {cls.__name__}) else {cls.__name__}(other)")
-            return wrong(f"{description}: {problem.message}")
-        reference = f(*theirs)
-        reference.backward()
-        try:
-            out.backward()
-        except Exception as e:
-            return wrong(f"backward on {description}: {learner_error(e)}")
-        if not _close(_number(out.data), reference.data):
-            return wrong(f"{description}: the result's data is {_number(out.data):.6g}, but"
-                         f" should be {reference.data:.6g}")
-        for name, m, t in zip("ab", mine, theirs):
-            g = _number(m.grad)
-            if not _close(g, t.grad):
-                return wrong(f"{description}: backward gives d/d{name} = {g:.6g}, but it is"
-                             f" {t.grad:.6g}. {_div_hint(cls)}")
+            return problem
     return correct("Right: a / b passes 1/b to a and -a/b**2 to b, and backward through it"
                    " matches backproplab's Value, with a plain-number divisor and a fork too.")
+
+
+def compare_with_value(cls, description, leaves, f, hint, call_problem=None):
+    """Build f(*leaves) with the learner's class and with backproplab's Value, run both
+    backward passes, and return the first difference as a Feedback (None when they agree).
+    hint(cls) explains a wrong gradient; call_problem(description, feedback, cls) may
+    reword an error raised while building f (exercises 4.2, 4.3)."""
+    mine = [cls(v) for v in leaves]
+    theirs = [Value(v) for v in leaves]
+    out, problem = call_answer(f, *mine)
+    if problem is not None:
+        return problem if call_problem is None else call_problem(description, problem, cls)
+    reference = f(*theirs)
+    reference.backward()
+    try:
+        out.backward()
+    except Exception as e:
+        return wrong(f"backward on {description}: {learner_error(e)}")
+    if not _close(_number(out.data), reference.data):
+        return wrong(f"{description}: the result's data is {_number(out.data):.6g}, but"
+                     f" should be {reference.data:.6g}")
+    for name, m, t in zip("ab", mine, theirs):
+        g = _number(m.grad)
+        if not _close(g, t.grad):
+            return wrong(f"{description}: backward gives d/d{name} = {g:.6g}, but it is"
+                         f" {t.grad:.6g}. {hint(cls)}")
+    return None
+
+
+def _div_call_problem(description, problem, cls):
+    """A plain-number divisor that was not wrapped gets the fix __mul__ already uses."""
+    if "has no attribute 'data'" in problem.message and ("'int'" in problem.message
+                                                         or "'float'" in problem.message):
+        return wrong(f"{description}: {problem.message}. A plain number must first"
+                     f" become a {cls.__name__}, as in __mul__: other = other if"
+                     f" isinstance(other, {cls.__name__}) else {cls.__name__}(other)")
+    return wrong(f"{description}: {problem.message}")
 
 
 def _div_hint(cls):
